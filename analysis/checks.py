@@ -1,0 +1,46 @@
+"""Checks behind ``gino check``: raw snapshots verified and validated, published figures compared."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import paths
+from analysis.catalog import load_catalog, snapshot
+from analysis.settings import load_settings
+from analysis.sources import (
+    read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
+)
+
+
+def validate_raw() -> list[str]:
+    """Verify every catalogued snapshot's checksum and validate its content; one line per snapshot."""
+    for entry in load_catalog().values():
+        entry.verify()
+    settings = load_settings()
+    catalog = {i: snapshot(i) for i in ("kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015",
+                                        "tatorter_2020", "population_grid", settings.population_snapshot)}
+    kommuner = read_kommuner(catalog["kommuner_boundaries"].path, catalog["kommuner_boundaries"].meta["layer"])
+    known = set(kommuner["kommun_kod"])
+    lines = [f"kommuner_boundaries: {len(kommuner)} kommuner"]
+    lan = read_lan(catalog["lan_boundaries"].path, catalog["lan_boundaries"].meta["layer"])
+    lines.append(f"lan_boundaries: {len(lan)} län")
+    pop, date = read_population(catalog[settings.population_snapshot].path, known)
+    lines.append(f"{settings.population_snapshot}: {pop['population'].sum():,} inhabitants on {date}".replace(",", " "))
+    lines.append(f"land_use_2015: {len(read_land_use(catalog['land_use_2015'].path, known))} kommuner")
+    lines.append(f"areas_2015: {len(read_areas(catalog['areas_2015'].path, known))} kommuner")
+    lines.append(f"tatorter_2020: {len(read_tatorter(catalog['tatorter_2020'].path, known))} tätorter")
+    for layer in settings.grid_layers:
+        cells = read_grid_layer(catalog["population_grid"].path, layer)
+        lines.append(f"population_grid/{layer}: {len(cells)} cells")
+    return lines
+
+
+def load_comparison() -> pd.DataFrame:
+    return pd.read_csv(paths.processed("published_region_facts_comparison.csv"), dtype={"published_value": str},
+                       keep_default_na=False)
+
+
+def comparison_failures(comparison: pd.DataFrame) -> list[str]:
+    failed = comparison[~comparison["passed"].astype(str).str.lower().eq("true")]
+    return [f"{r.figure_id}: published {r.published_value}, computed {r.computed_value} ({r.comparison}, "
+            f"tolerance {r.tolerance or 0})" for r in failed.itertuples(index=False)]

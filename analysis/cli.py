@@ -1,0 +1,140 @@
+"""Command-line interface: ``gino`` or ``python -m analysis``.
+
+User mistakes and bad inputs end with one line per problem on stderr and exit code 1;
+only a bug in the code itself shows a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from analysis import paths
+from analysis.errors import GinoError, ManyInputErrors
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="GINO analysis pipeline: fetch raw public data, build processed data, check against the report.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+MirrorOption = Annotated[Optional[Path], typer.Option(
+    "--mirror", help="Offline mirror directory holding the public snapshots (default: $GINO_MIRROR).")]
+
+
+@app.command()
+def fetch(mirror: MirrorOption = None) -> None:
+    """Copy the catalogued public snapshots into data/raw from an offline mirror and verify their checksums."""
+    from analysis.fetch import fetch_all
+
+    mirror = mirror or paths.default_mirror()
+    if mirror is None:
+        raise GinoError("no mirror given: use --mirror DIR or set GINO_MIRROR (for example ../shared/data)")
+    fetch_all(mirror, progress=lambda r: out.print(f"  {r.action:>7}  {r.id:<22} {r.path.relative_to(paths.raw_dir())}"))
+    out.print(f"fetch: all snapshots present and verified in {paths.raw_dir()}")
+
+
+@app.command("fetch-scb")
+def fetch_scb(
+    year: Annotated[int, typer.Option(help="Population on 31 December of this year.")],
+    base_url: Annotated[Optional[str], typer.Option(help="PxWebApi 2.0 base URL (default: SCB's).")] = None,
+) -> None:
+    """Download population by kommun, age and sex from SCB's PxWebApi and write it as a raw snapshot."""
+    from analysis import pxweb
+
+    client = pxweb.PxWebClient(base_url or pxweb.DEFAULT_BASE_URL)
+    df = pxweb.fetch_population(year, client, progress=lambda done, total: out.print(f"  batch {done}/{total}"))
+    dest = pxweb.write_population_snapshot(df, year, paths.raw_dir(), source_url=client.base_url)
+    out.print(f"fetch-scb: wrote {dest}; set population_snapshot: population_{year} in config/pipeline.yaml to use it")
+
+
+def _print_step(name: str, event: str, started: dict[str, float]) -> None:
+    if ":" not in name:
+        return  # the group task that only collects the steps
+    step = name.split(":", 1)[1]
+    if event == "running":
+        started[step] = time.perf_counter()
+        out.print(f"  running     {step} …")
+    elif event == "done":
+        out.print(f"  done        {step} ({time.perf_counter() - started.get(step, time.perf_counter()):.1f} s)")
+    else:
+        out.print(f"  {event:<11} {step}")
+
+
+@app.command()
+def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up to date.")] = False) -> None:
+    """Run the pipeline: every step whose inputs or code changed since the last build."""
+    from analysis.workflow import run_build
+
+    started: dict[str, float] = {}
+    t0 = time.perf_counter()
+    run_build(lambda n, e: _print_step(n, e, started), force=force)
+    out.print(f"build: data/processed is up to date ({time.perf_counter() - t0:.1f} s)")
+
+
+@app.command()
+def check() -> None:
+    """Verify and validate every raw snapshot, build, and compare with the figures the report publishes."""
+    from analysis.checks import comparison_failures, load_comparison, validate_raw
+    from analysis.workflow import run_build
+
+    for line in validate_raw():
+        out.print(f"  valid       {line}")
+    run_build()
+    comparison = load_comparison()
+    table = Table(title="Published region facts (GINO report) against the pipeline", show_lines=False)
+    for col in ("figure", "published", "computed", "rule", "tolerance", "ok"):
+        table.add_column(col, justify="right" if col in ("published", "computed", "tolerance") else "left")
+    for r in comparison.itertuples(index=False):
+        computed = _format_number(r.computed_value)
+        table.add_row(r.figure_id, str(r.published_value), computed, r.comparison, str(r.tolerance or ""),
+                      "yes" if r.passed else "NO")
+    out.print(table, width=max(out.width, 100))
+    failures = comparison_failures(comparison)
+    if failures:
+        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])
+    out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance")
+
+
+def _format_number(value) -> str:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{x:,.0f}".replace(",", " ") if x == round(x) else f"{x:,.3f}".replace(",", " ")
+
+
+@app.command()
+def report() -> None:
+    """Build, check, and render the Quarto report when Quarto is installed."""
+    build(force=False)
+    check()
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        out.print("report: pipeline done; Quarto is not installed, so the report was not rendered "
+                  "(install Quarto ≥ 1.5 from https://quarto.org/docs/get-started/ and run 'quarto render')")
+        return
+    subprocess.run([quarto, "render"], cwd=paths.ROOT, check=True)
+
+
+def main() -> None:
+    # Typer handles usage errors itself (exit 2); our own errors propagate to here.
+    try:
+        app(prog_name="gino")
+    except ManyInputErrors as exc:
+        for line in exc.problems:
+            err.print(f"error: {line}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    except GinoError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    except subprocess.CalledProcessError as exc:
+        err.print(f"error: '{' '.join(map(str, exc.cmd))}' failed with exit code {exc.returncode}", markup=False)
+        sys.exit(exc.returncode or 1)

@@ -1,0 +1,53 @@
+"""Every file location the project reads or writes, in one place.
+
+The repository root is found from this file's location. ``GINO_DATA_DIR`` moves
+``data/`` elsewhere (tests build into temporary directories this way) and
+``GINO_MIRROR`` names the offline mirror that ``fetch`` copies public snapshots from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("GINO_DATA_DIR", ROOT / "data"))
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def processed_dir() -> Path:
+    return data_dir() / "processed"
+
+
+def published_dir() -> Path:
+    """Figures published in the GINO report, stored as data with their source."""
+    return raw_dir() / "published"
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("GINO_CONFIG_DIR", ROOT / "config"))
+
+
+def state_dir() -> Path:
+    """Build bookkeeping (the workflow's content hashes); never an analysis output."""
+    return data_dir() / ".state"
+
+
+def raw(relative: str | Path) -> Path:
+    return raw_dir() / relative
+
+
+def processed(relative: str | Path) -> Path:
+    return processed_dir() / relative
+
+
+def default_mirror() -> Path | None:
+    """The mirror directory from ``GINO_MIRROR``, or None when unset."""
+    value = os.environ.get("GINO_MIRROR")
+    return Path(value) if value else None

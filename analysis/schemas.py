@@ -1,0 +1,103 @@
+"""Schemas for the raw public snapshots, and the translation of violations into one line each.
+
+Raw tables are read as text and checked before any conversion, so that every bad cell
+is reported at once (file, row, column, value, what was expected) rather than the first
+conversion error only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import ManyInputErrors, format_problem
+
+MAX_REPORTED = 50
+
+
+def _numeric(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.astype(str).str.strip(), errors="coerce")
+
+
+def integer(min_value: int | None = None, max_value: int | None = None) -> pa.Check:
+    """Text that parses as a whole number within the bounds."""
+    bounds = []
+    if min_value is not None:
+        bounds.append(f">= {min_value}")
+    if max_value is not None:
+        bounds.append(f"<= {max_value}")
+    expected = "an integer" + (f" {' and '.join(bounds)}" if bounds else "")
+
+    def ok(s: pd.Series) -> pd.Series:
+        x = _numeric(s)
+        good = x.notna() & (x == x.round())
+        if min_value is not None:
+            good &= x >= min_value
+        if max_value is not None:
+            good &= x <= max_value
+        return good
+
+    return pa.Check(ok, error=expected)
+
+
+def number(min_value: float | None = None) -> pa.Check:
+    expected = "a number" + (f" >= {min_value}" if min_value is not None else "")
+
+    def ok(s: pd.Series) -> pd.Series:
+        x = _numeric(s)
+        return x.notna() & (x >= min_value) if min_value is not None else x.notna()
+
+    return pa.Check(ok, error=expected)
+
+
+def matches(pattern: str, expected: str) -> pa.Check:
+    return pa.Check(lambda s: s.astype(str).str.fullmatch(pattern), error=expected)
+
+
+def one_of(values: Iterable[str], expected: str | None = None) -> pa.Check:
+    values = sorted(set(values))
+    shown = expected or "one of " + ", ".join(repr(v) for v in values[:8]) + (" …" if len(values) > 8 else "")
+    return pa.Check(lambda s: s.astype(str).isin(values), error=shown)
+
+
+KOMMUN_CODE = matches(r"\d{4}", "a 4-digit kommun code")
+
+
+def text_column(*checks: pa.Check) -> pa.Column:
+    return pa.Column(None, checks=list(checks), nullable=False, coerce=False)
+
+
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *, first_row: int = 2) -> None:
+    """Validate ``df`` (as read from ``file``) and raise every violation as one line each.
+
+    ``first_row`` is the line number of the frame's first row in the file: 2 for a CSV
+    with a header line, 1 for the first feature of a GeoPackage layer.
+    """
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ManyInputErrors(problems_from(exc.failure_cases, file, df, first_row)) from None
+
+
+def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int) -> list[str]:
+    lines: list[str] = []
+    positions = {label: i for i, label in enumerate(df.index)}
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        if check == "column_in_dataframe":
+            lines.append(format_problem(file, f"a column named {case.failure_case!r} (columns found: "
+                                              f"{', '.join(map(str, df.columns))})"))
+            continue
+        if case.index is None or pd.isna(case.index):
+            lines.append(format_problem(file, f"{check} (found {case.failure_case})", column=str(case.column)))
+            continue
+        row = first_row + positions.get(case.index, int(case.index))
+        expected = "a value (not empty)" if check == "not_nullable" else check
+        lines.append(format_problem(file, expected, row=row, column=str(case.column), value=case.failure_case))
+    lines = list(dict.fromkeys(lines))
+    if len(lines) > MAX_REPORTED:
+        lines = lines[:MAX_REPORTED] + [f"{file}: … and {len(lines) - MAX_REPORTED} more problems"]
+    return lines

@@ -1,0 +1,32 @@
+"""Step: facts per configured region, and the comparison with the figures the report publishes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.facts import compare_published, region_facts
+from analysis.files import write_csv
+
+PUBLISHED = "region_facts.csv"
+
+
+def inputs() -> list[Path]:
+    return [paths.processed("municipalities.csv"), paths.processed("region_members.csv"),
+            paths.published_dir() / PUBLISHED]
+
+
+def outputs() -> list[Path]:
+    return [paths.processed("region_facts.csv"), paths.processed("published_region_facts_comparison.csv")]
+
+
+def run() -> None:
+    municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
+    members = pd.read_csv(paths.processed("region_members.csv"), dtype={"kommun_kod": str})
+    published = pd.read_csv(paths.published_dir() / PUBLISHED, dtype=str, keep_default_na=False)
+    facts = region_facts(municipalities, members)
+    write_csv(paths.processed("region_facts.csv"), facts.round(6))
+    write_csv(paths.processed("published_region_facts_comparison.csv"),
+              compare_published(published, facts, municipalities))

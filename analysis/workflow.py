@@ -1,0 +1,137 @@
+"""Wiring of the build steps into an incremental workflow (pydoit).
+
+A step reruns only when the content (md5) of one of its inputs, or of the Python
+source it runs, has changed; a second ``build`` with nothing changed does no work.
+The task state lives in ``data/.state`` and is not an analysis output.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+
+from analysis import paths
+from analysis.errors import GinoError
+from analysis.steps import municipalities, population_grid, region_facts
+
+STEPS: dict[str, ModuleType] = {
+    "municipalities": municipalities,
+    "population_grid": population_grid,
+    "region_facts": region_facts,
+}
+
+
+def source_files(module_name: str, seen: set[str] | None = None) -> list[Path]:
+    """The source file of ``module_name`` and of every ``analysis`` module it imports, transitively."""
+    seen = set() if seen is None else seen
+    if module_name in seen:
+        return []
+    seen.add(module_name)
+    origin = _module_path(module_name)
+    if origin is None:
+        return []
+    files = [origin]
+    for node in ast.walk(ast.parse(origin.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names if a.name.startswith("analysis")]
+        for name in names:
+            files += source_files(name, seen)
+    return sorted(set(files))
+
+
+def _module_path(module_name: str) -> Path | None:
+    """The file of an ``analysis`` module, found on disk without importing it (None for a non-module name)."""
+    base = paths.ROOT.joinpath(*module_name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _Reporter:
+    """Reports each step to a callback and keeps the user-facing error of a failed step.
+
+    doit instantiates the reporter itself, so the callback and error list are bound on a subclass.
+    """
+
+    on_event: Callable[[str, str], None] = staticmethod(lambda name, event: None)
+    errors: list[BaseException]
+
+    def __init__(self, outstream, options): ...
+
+    def initialize(self, tasks, selected_tasks): ...
+    def get_status(self, task): ...
+    def teardown_task(self, task): ...
+    def skip_ignore(self, task): ...
+    def add_success(self, task): self.on_event(task.name, "done")
+    def execute_task(self, task): self.on_event(task.name, "running")
+    def skip_uptodate(self, task): self.on_event(task.name, "up to date")
+    def cleanup_error(self, exception): self.errors.append(exception)
+    def runtime_error(self, msg): self.errors.append(GinoError(msg.strip().splitlines()[-1]))
+    def complete_run(self): ...
+
+    def add_failure(self, task, fail):
+        self.on_event(task.name, "failed")
+        if not self.errors:
+            self.errors.append(GinoError(fail.get_msg().strip().splitlines()[-1]))
+
+
+def _action(step: ModuleType, errors: list[BaseException]):
+    def run_step():
+        try:
+            step.run()
+        except Exception as exc:  # kept for run_build to re-raise; doit only records the failure
+            errors.append(exc)
+            raise
+    return run_step
+
+
+def _task(name: str, step: ModuleType, errors: list[BaseException]) -> dict:
+    return {
+        "name": name,
+        "actions": [_action(step, errors)],
+        "file_dep": [str(p) for p in [*step.inputs(), *source_files(step.__name__)]],
+        "targets": [str(p) for p in step.outputs()],
+        "clean": True,
+        "verbosity": 0,
+    }
+
+
+def run_build(on_event: Callable[[str, str], None] | None = None, force: bool = False) -> None:
+    """Run every out-of-date step in dependency order; raise the first step's error as a GinoError."""
+    paths.state_dir().mkdir(parents=True, exist_ok=True)
+    paths.processed_dir().mkdir(parents=True, exist_ok=True)
+    errors: list[BaseException] = []
+
+    tasks = [_task(name, step, errors) for name, step in STEPS.items()]  # errors in inputs() surface here
+
+    def task_build():
+        yield from tasks
+
+    reporter = type("Reporter", (_Reporter,), {"errors": errors})
+    if on_event:
+        reporter.on_event = staticmethod(on_event)
+    config = {
+        "dep_file": str(paths.state_dir() / "doit.json"),
+        "backend": "json",
+        "check_file_uptodate": "md5",
+        "reporter": reporter,
+        "verbosity": 0,
+    }
+    loader = ModuleTaskLoader({"task_build": task_build, "DOIT_CONFIG": config})
+    args = ["run", "--always-execute"] if force else ["run"]
+    code = DoitMain(loader, extra_config={"GLOBAL": config}).run(args)
+    if code != 0:
+        if errors and isinstance(errors[0], GinoError):
+            raise errors[0]
+        if errors:
+            raise errors[0]
+        raise GinoError(f"build failed (doit exit code {code})")
