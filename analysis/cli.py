@@ -51,7 +51,8 @@ def fetch_scb(
 
     client = pxweb.PxWebClient(base_url or pxweb.DEFAULT_BASE_URL)
     df = pxweb.fetch_population(year, client, progress=lambda done, total: out.print(f"  batch {done}/{total}"))
-    dest = pxweb.write_population_snapshot(df, year, paths.raw_dir(), source_url=client.base_url)
+    dest = pxweb.write_population_snapshot(df, year, paths.raw_dir(),
+                                           source_url=pxweb.population_data_url(year, client.base_url))
     out.print(f"fetch-scb: wrote {dest}; set population_snapshot: population_{year} in config/pipeline.yaml to use it")
 
 
@@ -76,7 +77,7 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
     started: dict[str, float] = {}
     t0 = time.perf_counter()
     run_build(lambda n, e: _print_step(n, e, started), force=force)
-    out.print(f"build: data/processed is up to date ({time.perf_counter() - t0:.1f} s)")
+    out.print(f"build: {len(started)} step(s) ran; data/processed is current ({time.perf_counter() - t0:.1f} s)")
 
 
 @app.command()

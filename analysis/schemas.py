@@ -83,21 +83,21 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *, 
 
 
 def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int) -> list[str]:
-    lines: list[str] = []
+    lines: list[tuple[int, str]] = []  # (row, message): file-level problems first, then by row
     positions = {label: i for i, label in enumerate(df.index)}
     for case in cases.itertuples(index=False):
         check = str(case.check)
         if check == "column_in_dataframe":
-            lines.append(format_problem(file, f"a column named {case.failure_case!r} (columns found: "
-                                              f"{', '.join(map(str, df.columns))})"))
+            lines.append((0, format_problem(file, f"a column named {case.failure_case!r} (columns found: "
+                                                  f"{', '.join(map(str, df.columns))})")))
             continue
         if case.index is None or pd.isna(case.index):
-            lines.append(format_problem(file, f"{check} (found {case.failure_case})", column=str(case.column)))
+            lines.append((0, format_problem(file, f"{check} (found {case.failure_case})", column=str(case.column))))
             continue
         row = first_row + positions.get(case.index, int(case.index))
         expected = "a value (not empty)" if check == "not_nullable" else check
-        lines.append(format_problem(file, expected, row=row, column=str(case.column), value=case.failure_case))
-    lines = list(dict.fromkeys(lines))
+        lines.append((row, format_problem(file, expected, row=row, column=str(case.column), value=case.failure_case)))
+    lines = list(dict.fromkeys(line for _, line in sorted(lines, key=lambda item: item[0])))
     if len(lines) > MAX_REPORTED:
         lines = lines[:MAX_REPORTED] + [f"{file}: … and {len(lines) - MAX_REPORTED} more problems"]
     return lines
