@@ -25,7 +25,7 @@ build: fetch
 check: build
 	$(PY) -m analysis check
 
-report: check
+report: fetch
 	$(PY) -m analysis report
 
 test: venv

@@ -46,7 +46,14 @@ def config_path() -> Path:
 def load_regions(path: Path | None = None, known_kommuner: set[str] | None = None) -> RegionConfig:
     """Parse and check the region configuration; unknown codes are a one-line error."""
     path = path or config_path()
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InputError(path, "an existing region configuration file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})",
+                         row=mark.line + 1 if mark else None) from None
     regions: dict[str, Region] = {}
     for rid, spec in (doc.get("regions") or {}).items():
         if not isinstance(spec, dict) or "name" not in spec:
@@ -54,7 +61,7 @@ def load_regions(path: Path | None = None, known_kommuner: set[str] | None = Non
         kommuner = tuple(str(k) for k in spec.get("kommuner", []))
         lan = tuple(str(k) for k in spec.get("lan", []))
         for code in kommuner:
-            if len(code) != 4 or not code.isdigit() or (known_kommuner and code not in known_kommuner):
+            if len(code) != 4 or not code.isdigit() or (known_kommuner is not None and code not in known_kommuner):
                 raise InputError(path, "a known 4-digit kommun code (quote it: \"2425\")",
                                  column=f"regions.{rid}.kommuner", value=code)
         for code in lan:

@@ -79,14 +79,20 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *, 
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise ManyInputErrors(problems_from(exc.failure_cases, file, df, first_row)) from None
+        unique = schema.unique if isinstance(schema.unique, list) else [schema.unique] if schema.unique else []
+        raise ManyInputErrors(problems_from(exc.failure_cases, file, df, first_row, unique)) from None
 
 
-def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int) -> list[str]:
+def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int,
+                  unique_keys: list[str] | None = None) -> list[str]:
     lines: list[tuple[int, str]] = []  # (row, message): file-level problems first, then by row
     positions = {label: i for i, label in enumerate(df.index)}
+    duplicated_rows: set = set()
     for case in cases.itertuples(index=False):
         check = str(case.check)
+        if check == "multiple_fields_uniqueness":
+            duplicated_rows.add(case.index)
+            continue
         if check == "column_in_dataframe":
             lines.append((0, format_problem(file, f"a column named {case.failure_case!r} (columns found: "
                                                   f"{', '.join(map(str, df.columns))})")))
@@ -97,6 +103,13 @@ def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first
         row = first_row + positions.get(case.index, int(case.index))
         expected = "a value (not empty)" if check == "not_nullable" else check
         lines.append((row, format_problem(file, expected, row=row, column=str(case.column), value=case.failure_case)))
+    if duplicated_rows:
+        keys = [c for c in (unique_keys or []) if c in df.columns]
+        for index in duplicated_rows:
+            row = first_row + positions.get(index, int(index))
+            value = ", ".join(str(df.loc[index, c]) for c in keys)
+            lines.append((row, format_problem(file, f"no other row with the same {', '.join(keys)}",
+                                              row=row, column=", ".join(keys), value=value)))
     lines = list(dict.fromkeys(line for _, line in sorted(lines, key=lambda item: item[0])))
     if len(lines) > MAX_REPORTED:
         lines = lines[:MAX_REPORTED] + [f"{file}: … and {len(lines) - MAX_REPORTED} more problems"]

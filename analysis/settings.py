@@ -25,7 +25,12 @@ def settings_path() -> Path:
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InputError(path, "an existing pipeline settings file") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
     try:
         s = Settings(
             population_snapshot=str(doc["population_snapshot"]),

@@ -6,6 +6,7 @@ the readers are easy to test on small hand-made files.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -23,17 +24,31 @@ SEXES = ("män", "kvinnor")
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """Every cell as text, empty cells as empty strings, so the schema sees what the file holds."""
+    """Every cell as text, empty cells as empty strings, so the schema sees what the file holds.
+
+    Blank lines are kept as rows so that row numbers in messages match the file's lines.
+    """
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "an existing file (run 'gino fetch' first)") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, "UTF-8 text", row=line, value=data[exc.start : exc.start + 1]) from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                           index_col=False)
     except pd.errors.EmptyDataError:
         raise InputError(path, "a CSV file with a header row, but the file is empty") from None
     except pd.errors.ParserError as exc:
         raise InputError(path, f"well-formed CSV ({str(exc).strip().splitlines()[-1]})") from None
+
+
+def as_int(text: pd.Series) -> pd.Series:
+    """Validated whole-number text ("5", "5.0", "1e3") as int64."""
+    return pd.to_numeric(text.astype(str).str.strip()).round().astype("int64")
 
 
 def read_layer(path: Path, layer: str, columns: list[str]) -> gpd.GeoDataFrame:
@@ -107,9 +122,9 @@ def read_population(path: Path, known: set[str]) -> tuple[pd.DataFrame, str]:
     y, m, d = POPULATION_COLUMN.fullmatch(value).groups()
     df = pd.DataFrame({
         "kommun_kod": raw["kommun_kod"],
-        "age": raw["alder"].astype(int),
+        "age": as_int(raw["alder"]),
         "sex": raw["kon"].map({"män": "men", "kvinnor": "women"}),
-        "population": raw[value].astype("int64"),
+        "population": as_int(raw[value]),
     })
     return df, f"{y}-{m}-{d}"
 
@@ -167,11 +182,14 @@ def read_tatorter(path: Path, known: set[str], layer: str = "tatorter_2020") -> 
         "bef": text_column(integer(0)),
     }, unique=["tatortskod"], report_duplicates="all")
     validate(attrs, schema, path, first_row=1)
-    if not (gdf.geometry.geom_type == "Point").all():
-        raise InputError(path, f"Point geometries in layer {layer!r}", column="geometry")
+    not_points = gdf.geometry.geom_type != "Point"
+    if not_points.any():
+        first = int(not_points.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"a Point geometry in layer {layer!r}", row=first + 1, column="geometry",
+                         value=gdf.geometry.geom_type.iloc[first])
     out = gpd.GeoDataFrame({
         "tatortskod": attrs["tatortskod"], "tatort": attrs["tatort"], "kommun_kod": attrs["kommun_kod"],
-        "population": attrs["bef"].astype("int64"),
+        "population": as_int(attrs["bef"]),
     }, geometry=gdf.geometry.values, crs=CRS)
     return out.sort_values("tatortskod").reset_index(drop=True)
 
@@ -190,6 +208,6 @@ def read_grid_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({
         "cell_id": attrs["cell_id"],
         "ref_year": int(year.group(1)) if year else pd.NA,
-        "population": attrs["population"].astype("int64"),
+        "population": as_int(attrs["population"]),
         "cntr_id": attrs["cntr_id"],
     }, geometry=gdf.geometry.values, crs=CRS)
