@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -c "import analysis, geopandas, pandera, doit, pingouin, statsmodels, seaborn, jupyterlab, pytest"
 	touch $(STAMP)
 
+# The mirror is only read for snapshots missing from data/raw.
 fetch: venv
 	$(PY) -m analysis fetch --mirror $(MIRROR)
 
@@ -26,7 +27,7 @@ check: build
 	$(PY) -m analysis check
 
 report: fetch
-	$(PY) -m analysis report
+	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
 
 test: venv
 	GINO_MIRROR=$(MIRROR) $(PY) -m pytest

@@ -34,10 +34,7 @@ def fetch(mirror: MirrorOption = None) -> None:
     """Copy the catalogued public snapshots into data/raw from an offline mirror and verify their checksums."""
     from analysis.fetch import fetch_all
 
-    mirror = mirror or paths.default_mirror()
-    if mirror is None:
-        raise GinoError("no mirror given: use --mirror DIR or set GINO_MIRROR (for example ../shared/data)")
-    fetch_all(mirror, progress=lambda r: out.print(f"  {r.action:>7}  {r.id:<22} {r.path.relative_to(paths.raw_dir())}"))
+    fetch_all(mirror or paths.default_mirror(), progress=lambda r: out.print(f"  {r.action:>7}  {r.id:<22} {r.path.relative_to(paths.raw_dir())}"))
     out.print(f"fetch: all snapshots present and verified in {paths.raw_dir()}")
 
 
@@ -92,12 +89,13 @@ def check() -> None:
     comparison = load_comparison()
     table = Table(title="Published region facts (GINO report) against the pipeline", show_lines=False)
     for col in ("figure", "published", "computed", "rule", "tolerance", "ok"):
-        table.add_column(col, justify="right" if col in ("published", "computed", "tolerance") else "left")
+        table.add_column(col, justify="right" if col in ("published", "computed", "tolerance") else "left",
+                         no_wrap=True)
     for r in comparison.itertuples(index=False):
         computed = _format_number(r.computed_value)
-        table.add_row(r.figure_id, str(r.published_value), computed, r.comparison, str(r.tolerance or ""),
+        table.add_row(r.figure_id, _format_number(r.published_value), computed, r.comparison, str(r.tolerance or ""),
                       "yes" if r.passed else "NO")
-    out.print(table, width=max(out.width, 100))
+    out.print(table, width=max(out.width, 130))
     failures = comparison_failures(comparison)
     if failures:
         raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])

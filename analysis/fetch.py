@@ -39,12 +39,19 @@ def fetch_snapshot(entry: Snapshot, mirror: Path) -> FetchResult:
     return FetchResult(entry.id, dest, "copied")
 
 
-def fetch_all(mirror: Path, progress: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
-    """Fetch every catalogued snapshot; stops at the first failure, leaving no partial file."""
-    if not mirror.is_dir():
-        raise GinoError(f"{mirror}: mirror directory does not exist (give --mirror DIR or set GINO_MIRROR)")
+def fetch_all(mirror: Path | None, progress: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
+    """Fetch every catalogued snapshot; stops at the first failure, leaving no partial file.
+
+    The mirror is needed only when a snapshot is missing from ``data/raw``.
+    """
+    entries = list(load_catalog().values())
+    if any(not e.path.exists() for e in entries):
+        if mirror is None:
+            raise GinoError("no mirror given: use --mirror DIR or set GINO_MIRROR (for example ../shared/data)")
+        if not mirror.is_dir():
+            raise GinoError(f"{mirror}: mirror directory does not exist (give --mirror DIR or set GINO_MIRROR)")
     results = []
-    for entry in load_catalog().values():
+    for entry in entries:
         result = fetch_snapshot(entry, mirror)
         results.append(result)
         if progress:

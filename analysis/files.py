@@ -1,4 +1,4 @@
-"""Atomic, deterministic writing of outputs.
+"""Reading configuration files, and atomic, deterministic writing of outputs.
 
 Every output is written to a temporary file in the destination directory and moved
 into place with ``os.replace``, so a reader (or a build killed half-way) sees either
@@ -65,6 +65,25 @@ def write_geoparquet(dest: str | Path, gdf: gpd.GeoDataFrame) -> None:
     """GeoParquet without a pandas index; deterministic for identical frames and library versions."""
     with atomic_path(dest) as tmp:
         gdf.to_parquet(tmp, index=False, compression="zstd")
+
+
+def read_yaml(path: Path, what: str) -> dict:
+    """A YAML mapping; a missing or malformed file is a one-line ``InputError`` naming ``what`` was expected."""
+    import yaml
+
+    from analysis.errors import InputError
+
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InputError(path, f"an existing {what}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})",
+                         row=mark.line + 1 if mark else None) from None
+    if not isinstance(doc, dict):
+        raise InputError(path, f"a {what} holding a YAML mapping")
+    return doc
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
-
 from analysis import paths
 from analysis.errors import InputError
+from analysis.files import read_yaml
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,7 @@ def config_path() -> Path:
 def load_regions(path: Path | None = None, known_kommuner: set[str] | None = None) -> RegionConfig:
     """Parse and check the region configuration; unknown codes are a one-line error."""
     path = path or config_path()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(path, "an existing region configuration file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})",
-                         row=mark.line + 1 if mark else None) from None
+    doc = read_yaml(path, "region configuration file")
     regions: dict[str, Region] = {}
     for rid, spec in (doc.get("regions") or {}).items():
         if not isinstance(spec, dict) or "name" not in spec:

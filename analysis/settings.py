@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis import paths
 from analysis.errors import InputError
+from analysis.files import read_yaml
 
 
 @dataclass(frozen=True)
@@ -25,12 +24,7 @@ def settings_path() -> Path:
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(path, "an existing pipeline settings file") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
+    doc = read_yaml(path, "pipeline settings file")
     try:
         s = Settings(
             population_snapshot=str(doc["population_snapshot"]),

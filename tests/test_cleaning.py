@@ -323,3 +323,13 @@ def test_load_regions_region_without_members_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"regions\.sweden.*'kommuner', 'lan' or 'all: true'") as info:
         load_regions(path, known_kommuner=KNOWN)
     assert str(path) in str(info.value)
+
+
+def test_malformed_region_yaml_is_one_line(tmp_path):
+    path = tmp_path / "regions.yaml"
+    path.write_text("regions:\n  gino: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_regions(path)
+    assert str(exc.value).startswith(f"{path}, row ") and "expected valid YAML" in str(exc.value)
+    with pytest.raises(InputError, match="expected an existing region configuration file"):
+        load_regions(tmp_path / "missing.yaml")

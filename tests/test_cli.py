@@ -80,7 +80,7 @@ def test_check_detects_a_tampered_snapshot(tmp_path, mirror):
 
 def test_check_prints_the_comparison_table(built):
     proc = gino("check", data_dir=built)
-    assert "study_area_km2" in proc.stdout and "41955" in proc.stdout
+    assert "study_area_km2" in proc.stdout and "41 955" in proc.stdout and "39 653" in proc.stdout
     assert "check: all 12 published region facts reproduced" in proc.stdout
 
 
