@@ -22,7 +22,8 @@ from analysis.errors import GinoError, ManyInputErrors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="GINO analysis pipeline: fetch raw public data, build processed data, check against the report.")
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (CI logs, `make report | tee`) gets a fixed width so tables are not cut at 80 columns.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False)
 
 MirrorOption = Annotated[Optional[Path], typer.Option(
@@ -95,7 +96,7 @@ def check() -> None:
         computed = _format_number(r.computed_value)
         table.add_row(r.figure_id, _format_number(r.published_value), computed, r.comparison, str(r.tolerance or ""),
                       "yes" if r.passed else "NO")
-    out.print(table, width=max(out.width, 130))
+    out.print(table)
     failures = comparison_failures(comparison)
     if failures:
         raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])
