@@ -13,8 +13,9 @@ def municipal_demography(population: pd.DataFrame) -> pd.DataFrame:
     """Population, sex split, mean age and age-group shares per kommun.
 
     ``population`` has columns kommun_kod, age (0..100), sex ("men"/"women"), population.
-    Returns one row per kommun: population, men, women, mean_age, share_age_0_19,
-    share_age_65_plus, share_age_80_plus (shares are fractions of the kommun's total).
+    Returns one row per kommun: population, men, women, the counts behind the age measures
+    (population_0_19, population_65_plus, population_80_plus, age_sum_years), mean_age,
+    share_age_0_19, share_age_65_plus, share_age_80_plus (fractions of the kommun's total).
     """
     df = population.assign(
         age_years=lambda d: d["population"] * (d["age"] + AGE_MIDPOINT_OFFSET),
@@ -31,6 +32,10 @@ def municipal_demography(population: pd.DataFrame) -> pd.DataFrame:
         "population": g["population"],
         "men": g["men"],
         "women": g["women"],
+        "population_0_19": g["age_0_19"],
+        "population_65_plus": g["age_65_plus"],
+        "population_80_plus": g["age_80_plus"],
+        "age_sum_years": g["age_years"],
         "mean_age": g["age_years"] / g["population"],
         "share_age_0_19": g["age_0_19"] / g["population"],
         "share_age_65_plus": g["age_65_plus"] / g["population"],

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-WEIGHTED_BY_POPULATION = ["mean_age", "share_age_0_19", "share_age_65_plus", "share_age_80_plus"]
+from analysis.errors import InputError
+
+AGE_COUNTS = {"share_age_0_19": "population_0_19", "share_age_65_plus": "population_65_plus",
+              "share_age_80_plus": "population_80_plus"}
 
 
 def region_facts(municipalities: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """One row per region: size, population, density, age structure, extremes and tätort share.
 
-    Mean age and age shares are population-weighted means of the municipal values, which
-    equals computing them from the pooled age distribution.
+    Mean age and age shares are computed from the pooled counts (sum of ages, people per
+    age group), not from the municipalities' rounded values.
     """
     rows = []
     for (region_id, region_name), m in members.groupby(["region_id", "region_name"], sort=False):
@@ -37,8 +39,9 @@ def region_facts(municipalities: pd.DataFrame, members: pd.DataFrame) -> pd.Data
             "largest_population": largest["population"],
             "population_in_tatorter": k["population_in_tatorter"].sum(),
         }
-        for col in WEIGHTED_BY_POPULATION:
-            row[col] = float(np.average(k[col], weights=k["population"]))
+        row["mean_age"] = k["age_sum_years"].sum() / pop
+        for share, count in AGE_COUNTS.items():
+            row[share] = k[count].sum() / pop
         row["share_in_tatorter"] = row["population_in_tatorter"] / pop
         rows.append(row)
     return pd.DataFrame(rows)
@@ -48,21 +51,28 @@ def lookup(entity: str, measure: str, facts: pd.DataFrame, municipalities: pd.Da
     """The computed value for ``region:<id>`` or ``kommun:<code>`` and a column name."""
     kind, _, key = entity.partition(":")
     table, id_col = (facts, "region_id") if kind == "region" else (municipalities, "kommun_kod")
+    if measure not in table.columns:
+        raise KeyError(f"no measure {measure}")
     hit = table.loc[table[id_col] == key, measure]
     if hit.empty:
         raise KeyError(f"no {measure} for {entity}")
     return hit.iloc[0]
 
 
-def compare_published(published: pd.DataFrame, facts: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+def compare_published(published: pd.DataFrame, facts: pd.DataFrame, municipalities: pd.DataFrame,
+                      source: str = "published figures") -> pd.DataFrame:
     """Published figures beside the computed ones, with the comparison rule and a pass flag.
 
     Rules: ``approx`` |computed − published| ≤ tolerance; ``equal`` identical text;
     ``greater_than`` computed > published; ``just_below`` published − tolerance ≤ computed < published.
     """
     out = []
-    for p in published.itertuples(index=False):
-        computed = lookup(p.entity, p.measure, facts, municipalities)
+    for position, p in enumerate(published.itertuples(index=False)):
+        try:
+            computed = lookup(p.entity, p.measure, facts, municipalities)
+        except KeyError as exc:
+            raise InputError(source, "an entity and measure the pipeline computes", row=position + 2,
+                             column="entity, measure", value=f"{p.entity}, {p.measure}") from exc
         if p.comparison == "equal":
             ok = str(computed) == str(p.published_value)
             diff = None

@@ -478,8 +478,11 @@ def write_population_snapshot(
     raw_dir = Path(raw_dir)
     relative = Path("scb") / f"folkmangd_kommun_alder_kon_{year}-12-31.csv"
     csv_path = raw_dir / relative
-    if csv_path.exists():
-        raise GinoError(f"{csv_path}: already exists; raw snapshots are immutable, remove it first to replace it")
+    meta_path = csv_path.with_name(csv_path.name.removesuffix(".csv") + ".meta.yaml")
+    for existing in (csv_path, meta_path):
+        if existing.exists():
+            raise GinoError(f"{existing}: already exists; raw snapshots and their catalog entries are immutable, "
+                            "remove both to replace them")
     write_text(csv_path, df.to_csv(index=False, lineterminator="\n"))
     meta = {
         "id": f"population_{year}",
@@ -495,6 +498,5 @@ def write_population_snapshot(
         "sha256": sha256_file(csv_path),
         "via": "SCB PxWebApi 2.0, json-stat2, fetched by analysis.pxweb",
     }
-    meta_path = csv_path.with_name(csv_path.name.removesuffix(".csv") + ".meta.yaml")
     write_text(meta_path, yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100))
     return csv_path

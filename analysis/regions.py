@@ -61,6 +61,9 @@ def load_regions(path: Path | None = None, known_kommuner: set[str] | None = Non
                 raise InputError(path, "a 2-digit län code such as \"24\"", column=f"regions.{rid}.lan", value=code)
         if not (kommuner or lan or spec.get("all")):
             raise InputError(path, "one of 'kommuner', 'lan' or 'all: true'", column=f"regions.{rid}")
+        for code in lan:
+            if known_kommuner is not None and not any(k.startswith(code) for k in known_kommuner):
+                raise InputError(path, "a län code with at least one kommun", column=f"regions.{rid}.lan", value=code)
         regions[rid] = Region(rid, str(spec["name"]), kommuner, lan, bool(spec.get("all", False)),
                               str(spec.get("description", "")))
     study = str(doc.get("study_region", ""))

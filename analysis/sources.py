@@ -119,6 +119,13 @@ def read_population(path: Path, known: set[str]) -> tuple[pd.DataFrame, str]:
         unique=["kommun_kod", "alder", "kon"], report_duplicates="all",
     )
     validate(raw, schema, path)
+    cells = raw.groupby("kommun_kod").size()
+    incomplete = sorted((known - set(cells.index)) | set(cells.index[cells != 101 * len(SEXES)]))
+    if incomplete:
+        raise InputError(path, f"every kommun with all ages 0–100 for both sexes ({101 * len(SEXES)} rows each); "
+                               f"incomplete or missing: {', '.join(incomplete[:5])}"
+                               + (f" and {len(incomplete) - 5} more" if len(incomplete) > 5 else ""),
+                         column="kommun_kod")
     y, m, d = POPULATION_COLUMN.fullmatch(value).groups()
     df = pd.DataFrame({
         "kommun_kod": raw["kommun_kod"],
@@ -211,3 +218,30 @@ def read_grid_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
         "population": as_int(attrs["population"]),
         "cntr_id": attrs["cntr_id"],
     }, geometry=gdf.geometry.values, crs=CRS)
+
+
+COMPARISONS = ("approx", "equal", "greater_than", "just_below")
+
+
+def read_published_facts(path: Path) -> pd.DataFrame:
+    """Published figures with their source and comparison rule, all as text (see facts.compare_published)."""
+    raw = read_csv_text(path)
+    optional_number = pa.Check(lambda s: (s == "") | pd.to_numeric(s, errors="coerce").notna(),
+                               error="a number or nothing")
+    schema = pa.DataFrameSchema({
+        "figure_id": text_column(matches(r"[a-z0-9_]+", "a snake_case figure id")),
+        "published_value": text_column(),
+        "entity": text_column(matches(r"(region|kommun):\S+", "'region:<id>' or 'kommun:<code>'")),
+        "measure": text_column(),
+        "comparison": text_column(one_of(COMPARISONS)),
+        "tolerance": text_column(optional_number),
+        "source": text_column(),
+    }, unique=["figure_id"], report_duplicates="all")
+    validate(raw, schema, path)
+    numeric = raw["comparison"] != "equal"
+    bad = numeric & pd.to_numeric(raw["published_value"], errors="coerce").isna()
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(path, "a number for a numeric comparison", row=i + 2, column="published_value",
+                         value=raw["published_value"].iloc[i])
+    return raw

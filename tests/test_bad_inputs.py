@@ -55,11 +55,18 @@ def raises_on(kind: type[GinoError], read, path: Path, *args) -> list[str]:
     return check_lines(info.value, path)
 
 
+def complete_rows(code: str = "2425", name: str = "Dorotea", value: str = "1") -> list[str]:
+    return [f"{code},{name},{age},{sex},{value}" for age in range(101) for sex in ("män", "kvinnor")]
+
+
 def test_valid_population_file_reads(tmp_path):
-    df, date = read_population(write_csv(tmp_path, POPULATION_ROWS), KNOWN)
+    rows = complete_rows()
+    rows[0], rows[1], rows[-1] = "2425,Dorotea,0,män,5", "2425,Dorotea,0,kvinnor,6", "2425,Dorotea,100,kvinnor,1"
+    df, date = read_population(write_csv(tmp_path, rows), {"2425"})
     assert date == "2019-12-31"
-    assert df.to_dict("list") == {"kommun_kod": ["2425", "2425", "2481"], "age": [0, 0, 100],
-                                  "sex": ["men", "women", "men"], "population": [5, 6, 1]}
+    assert len(df) == 202
+    assert df.iloc[[0, 1, -1]].to_dict("list") == {"kommun_kod": ["2425"] * 3, "age": [0, 0, 100],
+                                                    "sex": ["men", "women", "women"], "population": [5, 6, 1]}
 
 
 # --- population CSV: one bad cell each ----------------------------------------------------------
@@ -170,13 +177,10 @@ def test_population_reports_all_problems_at_once(tmp_path):
 
 @pytest.mark.parametrize("value", ["5.0", "1e3"])
 def test_population_integral_non_integer_text_is_not_a_crash(tmp_path, value):
-    path = write_csv(tmp_path, [*POPULATION_ROWS, f"2481,Lycksele,7,män,{value}"])
-    try:
-        df, _ = read_population(path, KNOWN)
-    except GinoError as exc:
-        assert has_line(check_lines(exc, path), "row 5", f"value {value!r}")
-    else:
-        assert df["population"].iloc[-1] == int(float(value))
+    rows = complete_rows()
+    rows[-1] = f"2425,Dorotea,100,kvinnor,{value}"
+    df, _ = read_population(write_csv(tmp_path, rows), {"2425"})
+    assert df["population"].iloc[-1] == int(float(value))
 
 
 def test_population_row_number_counts_blank_lines(tmp_path):
@@ -390,3 +394,34 @@ def test_grid_layer_duplicated_cell(tmp_path):
     assert has_line(lines, "row 1", "column 'cell_id'", f"value {GRID['cell_id'][0]!r}")
     assert has_line(lines, "row 3", "column 'cell_id'", f"value {GRID['cell_id'][0]!r}")
 
+
+
+def test_population_missing_a_kommun_or_an_age(tmp_path):
+    """A partial download must not build silently with a kommun missing from the region totals."""
+    rows = [f"2425,Dorotea,{age},{sex},1" for age in range(101) for sex in ("män", "kvinnor")]
+    path = write_csv(tmp_path, rows[:-1])
+    lines = raises_on(InputError, read_population, path, {"2425", "2481"})
+    assert lines == [f"{path}, column 'kommun_kod': expected every kommun with all ages 0–100 for both sexes "
+                     "(202 rows each); incomplete or missing: 2425, 2481"]
+
+
+PUBLISHED_HEADER = "figure_id,description,published_value,unit,entity,measure,comparison,tolerance,tolerance_reason,source"
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("area,Yta,41955,km²,region:gino,total_area_km2,aprox,1,r,s",
+     "row 2, column 'comparison': value 'aprox'; expected one of 'approx', 'equal', 'greater_than', 'just_below'"),
+    ("area,Yta,41955,km²,gino,total_area_km2,approx,1,r,s",
+     "row 2, column 'entity': value 'gino'; expected 'region:<id>' or 'kommun:<code>'"),
+    ("area,Yta,41955,km²,region:gino,total_area_km2,approx,ett,r,s",
+     "row 2, column 'tolerance': value 'ett'; expected a number or nothing"),
+    ("area,Yta,många,km²,region:gino,total_area_km2,approx,1,r,s",
+     "row 2, column 'published_value': value 'många'; expected a number for a numeric comparison"),
+], ids=["comparison", "entity", "tolerance", "value"])
+def test_published_figures_file_errors(tmp_path, row, expected):
+    from analysis.sources import read_published_facts
+
+    path = write_csv(tmp_path, [row], header=PUBLISHED_HEADER)
+    with pytest.raises(GinoError) as exc:
+        read_published_facts(path)
+    assert str(exc.value) == f"{path}, {expected}"

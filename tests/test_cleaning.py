@@ -150,6 +150,10 @@ def municipalities() -> pd.DataFrame:
         "share_age_0_19": [0.1, 0.3, 0.2],
         "share_age_65_plus": [0.3, 0.2, 0.4],
         "share_age_80_plus": [0.1, 0.05, 0.1],
+        "population_0_19": [100, 900, 200],
+        "population_65_plus": [300, 600, 400],
+        "population_80_plus": [100, 150, 100],
+        "age_sum_years": [50_000.0, 120_000.0, 60_000.0],
     })
 
 
@@ -237,8 +241,17 @@ def test_compare_published_reports_difference_and_values():
 
 
 def test_compare_published_unknown_entity_is_an_error():
-    with pytest.raises(KeyError, match="kommun:9999"):
+    with pytest.raises(InputError, match="row 2, column 'entity, measure': value 'kommun:9999, population'"):
         compare_one("kommun:9999", "population", "approx", "1", "0")
+    with pytest.raises(InputError, match="value 'region:gino, no_such_measure'"):
+        compare_one("region:gino", "no_such_measure", "approx", "1", "0")
+
+
+def test_lan_without_any_kommun_is_an_error(tmp_path):
+    path = tmp_path / "regions.yaml"
+    path.write_text('study_region: x\nregions:\n  x:\n    name: X\n    lan: ["99"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="column 'regions.x.lan': value '99'; expected a län code with at least one kommun"):
+        load_regions(path, known_kommuner={"2425"})
 
 
 # --- regions -------------------------------------------------------------------------------------

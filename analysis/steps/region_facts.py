@@ -9,6 +9,7 @@ import pandas as pd
 from analysis import paths
 from analysis.facts import compare_published, region_facts
 from analysis.files import write_csv
+from analysis.sources import read_published_facts
 
 PUBLISHED = "region_facts.csv"
 
@@ -25,8 +26,8 @@ def outputs() -> list[Path]:
 def run() -> None:
     municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
     members = pd.read_csv(paths.processed("region_members.csv"), dtype={"kommun_kod": str})
-    published = pd.read_csv(paths.published_dir() / PUBLISHED, dtype=str, keep_default_na=False)
+    published = read_published_facts(paths.published_dir() / PUBLISHED)
     facts = region_facts(municipalities, members)
     write_csv(paths.processed("region_facts.csv"), facts.round(6))
     write_csv(paths.processed("published_region_facts_comparison.csv"),
-              compare_published(published, facts, municipalities))
+              compare_published(published, facts, municipalities, source=str(paths.published_dir() / PUBLISHED)))
