@@ -106,7 +106,7 @@ def _task(name: str, step: ModuleType, errors: list[BaseException]) -> dict:
 
 
 def run_build(on_event: Callable[[str, str], None] | None = None, force: bool = False) -> None:
-    """Run every out-of-date step in dependency order; raise the first step's error as a GinoError."""
+    """Run every out-of-date step in dependency order; re-raise the first step's error (user errors are GinoError)."""
     paths.state_dir().mkdir(parents=True, exist_ok=True)
     paths.processed_dir().mkdir(parents=True, exist_ok=True)
     errors: list[BaseException] = []
@@ -130,8 +130,6 @@ def run_build(on_event: Callable[[str, str], None] | None = None, force: bool = 
     args = ["run", "--always-execute"] if force else ["run"]
     code = DoitMain(loader, extra_config={"GLOBAL": config}).run(args)
     if code != 0:
-        if errors and isinstance(errors[0], GinoError):
-            raise errors[0]
         if errors:
             raise errors[0]
         raise GinoError(f"build failed (doit exit code {code})")

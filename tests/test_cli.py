@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, copy_committed_data, gino
+from conftest import copy_committed_data, gino
 
 
 def test_module_and_console_script_expose_the_commands(tmp_path):
