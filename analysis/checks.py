@@ -44,3 +44,13 @@ def comparison_failures(comparison: pd.DataFrame) -> list[str]:
     failed = comparison[~comparison["passed"].astype(str).str.lower().eq("true")]
     return [f"{r.figure_id}: published {r.published_value}, computed {r.computed_value} ({r.comparison}, "
             f"tolerance {r.tolerance or 0})" for r in failed.itertuples(index=False)]
+
+
+def load_survey_comparison() -> pd.DataFrame:
+    return pd.read_csv(paths.processed("published_survey_figures_comparison.csv"), dtype=str, keep_default_na=False)
+
+
+def survey_comparison_failures(comparison: pd.DataFrame) -> list[str]:
+    failed = comparison[~comparison["passed"].str.lower().eq("true")]
+    return [f"{r.figure_id}: published {r.published_value} ({r.rule}), computed {r.computed} on {r.data_source} data"
+            for r in failed.itertuples(index=False)]

@@ -70,23 +70,36 @@ def text_column(*checks: pa.Check) -> pa.Column:
     return pa.Column(None, checks=list(checks), nullable=False, coerce=False)
 
 
-def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *, first_row: int = 2) -> None:
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *, first_row: int | None = 2) -> None:
     """Validate ``df`` (as read from ``file``) and raise every violation as one line each.
 
     ``first_row`` is the line number of the frame's first row in the file: 2 for a CSV
-    with a header line, 1 for the first feature of a GeoPackage layer.
+    with a header line, 1 for the first feature of a GeoPackage layer; None when the
+    frame's index already holds the file's row numbers.
     """
+    problems = schema_problems(df, schema, file, first_row=first_row)
+    if problems:
+        raise ManyInputErrors(problems)
+
+
+def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path, *,
+                    first_row: int | None = 2) -> list[str]:
+    """Every violation of ``schema`` in ``df`` as one line each (empty when the frame is valid)."""
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         unique = schema.unique if isinstance(schema.unique, list) else [schema.unique] if schema.unique else []
-        raise ManyInputErrors(problems_from(exc.failure_cases, file, df, first_row, unique)) from None
+        return problems_from(exc.failure_cases, file, df, first_row, unique)
+    return []
 
 
-def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int,
+def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first_row: int | None,
                   unique_keys: list[str] | None = None) -> list[str]:
     lines: list[tuple[int, str]] = []  # (row, message): file-level problems first, then by row
-    positions = {label: i for i, label in enumerate(df.index)}
+    if first_row is None:
+        rows = {label: int(label) for label in df.index}
+    else:
+        rows = {label: first_row + i for i, label in enumerate(df.index)}
     duplicated_rows: set = set()
     for case in cases.itertuples(index=False):
         check = str(case.check)
@@ -100,15 +113,17 @@ def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first
         if case.index is None or pd.isna(case.index):
             lines.append((0, format_problem(file, f"{check} (found {case.failure_case})", column=str(case.column))))
             continue
-        row = first_row + positions.get(case.index, int(case.index))
+        row = rows.get(case.index, int(case.index))
         expected = "a value (not empty)" if check == "not_nullable" else check
         lines.append((row, format_problem(file, expected, row=row, column=str(case.column), value=case.failure_case)))
     if duplicated_rows:
         keys = [c for c in (unique_keys or []) if c in df.columns]
-        for index in duplicated_rows:
-            row = first_row + positions.get(index, int(index))
-            value = ", ".join(str(df.loc[index, c]) for c in keys)
-            lines.append((row, format_problem(file, f"no other row with the same {', '.join(keys)}",
+        key_of = {index: ", ".join(str(df.loc[index, c]) for c in keys) for index in duplicated_rows}
+        for index, value in key_of.items():
+            row = rows.get(index, int(index))
+            others = sorted(rows.get(i, int(i)) for i, v in key_of.items() if v == value and i != index)
+            also = f" (the same value is on row {', '.join(map(str, others))})" if others else ""
+            lines.append((row, format_problem(file, f"no other row with the same {', '.join(keys)}{also}",
                                               row=row, column=", ".join(keys), value=value)))
     lines = list(dict.fromkeys(line for _, line in sorted(lines, key=lambda item: item[0])))
     if len(lines) > MAX_REPORTED:

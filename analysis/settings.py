@@ -38,3 +38,41 @@ def load_settings(path: Path | None = None) -> Settings:
         raise InputError(path, f"one of grid_layers {list(s.grid_layers)}", column="grid_reference_layer",
                          value=s.grid_reference_layer)
     return s
+
+
+SURVEY_SOURCES = ("synthetic", "real")
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    source: str
+    files: dict[str, Path]  # data set -> export file
+
+    @property
+    def is_synthetic(self) -> bool:
+        return self.source == "synthetic"
+
+
+def survey_settings_path() -> Path:
+    return paths.config_dir() / "surveys.yaml"
+
+
+def load_survey_settings(path: Path | None = None) -> SurveySettings:
+    """Which survey files the build reads: the synthetic twin or the real exports named in the config."""
+    from analysis.codebooks import DATASETS
+    from analysis.synthetic import synthetic_file
+
+    path = path or survey_settings_path()
+    doc = read_yaml(path, "survey settings file")
+    source = str(doc.get("source", ""))
+    if source not in SURVEY_SOURCES:
+        raise InputError(path, f"one of {', '.join(SURVEY_SOURCES)}", column="source", value=source)
+    if source == "synthetic":
+        return SurveySettings(source, {d: paths.raw(synthetic_file(d)) for d in DATASETS})
+    real = doc.get("real") or {}
+    files = {}
+    for dataset in DATASETS:
+        if not real.get(dataset):
+            raise InputError(path, f"a file for {dataset} under 'real'", column=f"real.{dataset}")
+        files[dataset] = paths.raw(real[dataset])  # an absolute path stays absolute
+    return SurveySettings(source, files)

@@ -17,12 +17,14 @@ from doit.doit_cmd import DoitMain
 
 from analysis import paths
 from analysis.errors import GinoError
-from analysis.steps import municipalities, population_grid, region_facts
+from analysis.steps import municipalities, population_grid, region_facts, survey_figures, surveys
 
 STEPS: dict[str, ModuleType] = {
     "municipalities": municipalities,
     "population_grid": population_grid,
     "region_facts": region_facts,
+    "surveys": surveys,
+    "survey_figures": survey_figures,
 }
 
 

@@ -24,11 +24,12 @@ def mirror_dir() -> Path:
 
 
 def copy_committed_data(dest: Path) -> Path:
-    """Copy what git holds of data/ (catalog entries, published figures) into ``dest``."""
+    """Copy what git holds of data/ (catalog entries, published figures, codebooks, synthetic twin) into ``dest``."""
     src = ROOT / "data"
     for path in src.rglob("*"):
         rel = path.relative_to(src)
-        if path.is_file() and (path.name.endswith(".meta.yaml") or rel.parts[:2] == ("raw", "published")):
+        committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
+        if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)

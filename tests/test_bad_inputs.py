@@ -102,8 +102,8 @@ def test_population_duplicated_key(tmp_path):
     lines = raises_on(ManyInputErrors, read_population, path, KNOWN)
     assert lines == [
         f"{path}, row {row}, column 'kommun_kod, alder, kon': value '2425, 0, män'; "
-        "expected no other row with the same kommun_kod, alder, kon"
-        for row in (2, 5)
+        f"expected no other row with the same kommun_kod, alder, kon (the same value is on row {other})"
+        for row, other in ((2, 5), (5, 2))
     ]
 
 

@@ -1,0 +1,33 @@
+"""Step: every figure the report publishes about the surveys, reproduced from the processed survey data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
+from analysis.files import write_csv
+from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
+
+PUBLISHED = "survey_figures.csv"
+
+
+def inputs() -> list[Path]:
+    return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.published_dir() / PUBLISHED,
+            *sorted(codebook_dir().glob("*.yaml"))]
+
+
+def outputs() -> list[Path]:
+    return [paths.processed("published_survey_figures_comparison.csv")]
+
+
+def run() -> None:
+    codebooks = load_codebooks()
+    frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
+    source = frames[DATASETS[0]]["data_source"].iloc[0]
+    published = read_published_survey_figures(paths.published_dir() / PUBLISHED, set(DATASETS))
+    comparison = compare_published_surveys(published, frames, codebooks, data_source=source,
+                                           file=paths.published_dir() / PUBLISHED)
+    write_csv(paths.processed("published_survey_figures_comparison.csv"), comparison)

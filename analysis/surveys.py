@@ -1,0 +1,147 @@
+"""Loading a survey export into one validated frame per data set, driven by its codebook.
+
+Whatever the export format (CSV, XLSX, SPSS), header spelling (variable name or alias) or
+answer form (code or Swedish label), the result is the same frame: one row per
+respondent, the codebook's variables in codebook order, answers as integer codes
+(``Int16``, empty = no answer, "vet inte" keeps its own code), municipality as its
+4-digit code. Every violation in the file is reported at once, one line each.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.codebooks import Codebook, Variable, normalise
+from analysis.errors import ManyInputErrors, format_problem
+from analysis.schemas import schema_problems
+from analysis.survey_files import Export, read_export
+
+WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:[.,]0+)?")
+
+
+def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
+    """The export at ``path`` as the validated, typed frame described by ``codebook``."""
+    export = read_export(path)
+    cells, problems = _match_columns(export, codebook)
+    problems += _value_label_problems(export, codebook, cells.columns)
+    problems += schema_problems(cells, _schema(codebook, cells.columns), path, first_row=None)
+    if problems:
+        raise ManyInputErrors(problems)
+    return _typed(cells, codebook)
+
+
+def _key(text: str) -> str:
+    """A cell as a codebook lookup key: normalised label, or the bare whole number for 3, 3.0 and 3,0."""
+    s = normalise(text)
+    return str(int(re.split("[.,]", s)[0])) if WHOLE_NUMBER.fullmatch(s) else s
+
+
+def _match_columns(export: Export, codebook: Codebook) -> tuple[pd.DataFrame, list[str]]:
+    """Rename the export's columns to variable names; report unknown, duplicated and missing columns."""
+    names = {}
+    for v in codebook.variables:
+        for alias in (v.name, *v.aliases):
+            names[normalise(alias)] = v.name
+    ignored = {normalise(c) for c in codebook.ignore_columns}
+    problems, keep, renamed = [], [], {}
+    seen: dict[str, str] = {}
+    for column in export.cells.columns:
+        key = normalise(column)
+        if key in ignored:
+            continue
+        if key not in names:
+            problems.append(format_problem(export.path, f"only columns described in the codebook {codebook.path.name} "
+                                                        "(add the column there as an alias or under ignore_columns)",
+                                           column=column))
+            continue
+        name = names[key]
+        if name in seen:
+            problems.append(format_problem(export.path, f"one column for variable {name!r}, but both "
+                                                        f"{seen[name]!r} and {column!r} map to it", column=column))
+            continue
+        seen[name] = column
+        keep.append(column)
+        renamed[column] = name
+    for v in codebook.variables:
+        if v.required and v.name not in seen:
+            also = f" (or one of {', '.join(repr(a) for a in v.aliases)})" if v.aliases else ""
+            problems.append(format_problem(export.path, f"a column named {v.name!r}{also}"))
+    cells = export.cells.loc[:, keep].rename(columns=renamed)
+    return cells, problems
+
+
+def _value_label_problems(export: Export, codebook: Codebook, present) -> list[str]:
+    """SPSS files carry their own value labels: each must agree with the codebook's label for that code."""
+    problems = []
+    original = {normalise(c): c for c in export.value_labels}
+    for v in codebook.variables:
+        if v.scale is None or v.name not in present:
+            continue
+        column = next((original[normalise(a)] for a in (v.name, *v.aliases) if normalise(a) in original), None)
+        if column is None:
+            continue
+        lookup = v.scale.lookup()
+        missing = {normalise(str(c)) for c in codebook.missing_codes}
+        for code, label in export.value_labels[column].items():
+            key = _key(code)
+            if key in missing or key not in lookup:
+                continue
+            if lookup.get(normalise(label)) != lookup[key]:
+                expected = v.scale.all_labels[lookup[key]]
+                problems.append(format_problem(export.path, f"the codebook's label {expected!r} for code {code}",
+                                               column=column, value=label))
+    return problems
+
+
+def _is_missing(codebook: Codebook):
+    marks = {""} | {normalise(x) for x in codebook.missing_labels} | {str(c) for c in codebook.missing_codes}
+    return lambda s: s.map(_key).isin(marks)
+
+
+def _expected(v: Variable, codebook: Codebook) -> str:
+    if v.kind == "year":
+        return f"the survey year ({', '.join(map(str, codebook.years))})"
+    if v.kind == "municipality":
+        return "a municipality of the study (code or name: " + ", ".join(
+            f"{code} {name}" for code, name in v.scale.labels.items()) + ")"
+    return v.scale.describe()
+
+
+def _schema(codebook: Codebook, present) -> pa.DataFrameSchema:
+    missing = _is_missing(codebook)
+    columns = {}
+    for v in codebook.variables:
+        if v.name not in present:
+            continue
+        checks = []
+        if not v.nullable:
+            checks.append(pa.Check(lambda s: ~missing(s), error="a value (not empty)"))
+        if v.scale is not None:
+            known = set(v.scale.lookup())
+            checks.append(pa.Check(lambda s, known=known: missing(s) | s.map(_key).isin(known),
+                                   error=_expected(v, codebook)))
+        columns[v.name] = pa.Column(str, checks=checks, nullable=False, coerce=False)
+    respondent = codebook.identifiers["respondent"]
+    return pa.DataFrameSchema(columns, unique=[respondent] if respondent in present else None)
+
+
+def _typed(cells: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    missing = _is_missing(codebook)
+    out = {}
+    for v in codebook.variables:
+        if v.name not in cells.columns:
+            out[v.name] = pd.Series(v.default, index=cells.index, dtype="Int16" if v.default is not None else object)
+            continue
+        text = cells[v.name]
+        if v.scale is None:
+            out[v.name] = text.str.strip().astype(str)
+            continue
+        lookup = v.scale.lookup()
+        codes = text.map(_key).map(lookup).where(~missing(text))
+        out[v.name] = codes.astype(str) if v.kind == "municipality" else codes.astype("Int16")
+    frame = pd.DataFrame(out).reset_index(drop=True)
+    return frame

@@ -1,0 +1,370 @@
+"""The synthetic survey twin: respondent-level files that reproduce every published survey figure.
+
+Marginals come from the report (``data/raw/published/survey_figures.csv``), reconciled into
+whole-respondent counts by ``analysis.reconcile``. Everything else is invented and declared
+in ``config/synthetic.yaml``:
+
+* answers correlate through a latent respondent score (municipality effect + role effect
+  + noise); within each question the respondents with the highest item score get the best
+  answers, so the published counts hold exactly while answers hang together;
+* municipality sizes follow population within the published range;
+* clients live where the 1 km population grid says people live in their municipality,
+  travel to the social office in the municipal centre (``analysis.residence``), and
+  prefer a meeting form by a declared multinomial logit on road distance.
+
+``write_twin`` writes the files into ``data/raw/synthetic/`` with a fixed seed: the same
+inputs and configuration give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.codebooks import Codebook
+from analysis.errors import GinoError
+from analysis.reconcile import Question, Solution, solve
+from analysis.residence import distance_band, road_km, sample_residences
+from analysis.survey_figures import Share, codes_of, round_half_up
+
+NOTICE = ("SYNTETISKA DATA – genererade av analysis/synthetic.py; återger rapportens publicerade siffror "
+          "men är inte GINO-studiens svar.")
+SYNTHETIC_DIR = "synthetic"
+
+
+def synthetic_file(dataset: str) -> str:
+    """Path of a data set's synthetic file relative to ``data/raw``."""
+    return f"{SYNTHETIC_DIR}/{dataset}_synthetic.csv"
+
+
+# ---------------------------------------------------------------- counts
+
+def largest_remainder(total: int, weights) -> np.ndarray:
+    """Whole numbers summing to ``total`` in proportion to ``weights`` (Hamilton's method, ties by position)."""
+    w = np.asarray(weights, dtype=float)
+    exact = total * w / w.sum()
+    counts = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[: total - counts.sum()]] += 1
+    return counts
+
+
+def allocate(total: int, population: pd.Series, fewest: int, most: int | None = None) -> pd.Series:
+    """Respondents per municipality: at least ``fewest``, otherwise in proportion to population.
+
+    With ``most`` given (the innovation survey's published range), the smallest municipality
+    gets exactly ``fewest`` and the largest exactly ``most``.
+    """
+    population = population.sort_index()
+    counts = pd.Series(fewest, index=population.index)
+    if most is not None:
+        smallest, largest = population.idxmin(), population.idxmax()
+        counts[largest] = most
+        rest = population.drop([smallest, largest])
+        counts[rest.index] = largest_remainder(total - fewest - most, rest.to_numpy())
+    else:
+        counts += largest_remainder(total - fewest * len(population), population.to_numpy())
+    if counts.sum() != total or (counts < fewest).any() or (most is not None and counts.max() > most):
+        raise GinoError(f"cannot allocate {total} respondents with {fewest}–{most} per municipality")
+    return counts
+
+
+def split(total: int, share: float) -> tuple[int, int]:
+    """``total`` split into round(share × total) and the rest."""
+    first = min(total, round_half_up(share * total))
+    return first, total - first
+
+
+# ---------------------------------------------------------------- answers
+
+def choose_missing(n_rows: int, n_missing: int, propensity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Boolean mask of the rows that leave a question unanswered, weighted by a respondent's propensity."""
+    mask = np.zeros(n_rows, dtype=bool)
+    if n_missing:
+        mask[rng.choice(n_rows, size=n_missing, replace=False, p=propensity / propensity.sum())] = True
+    return mask
+
+
+def assign_answers(latent: np.ndarray, loading: float, counts: list[tuple[int, int]],
+                   answering: np.ndarray, dont_know: tuple[int, int] | None, rng: np.random.Generator) -> pd.Series:
+    """Codes for one question with exact ``counts`` [(code, how many), best first] among ``answering`` rows.
+
+    "Vet inte" (``dont_know`` = (code, how many)) goes to random answering respondents; the rest
+    are ranked by ``loading × latent + noise`` and the highest scores get the best answers.
+    """
+    codes = pd.Series(pd.NA, index=range(len(latent)), dtype="Int16")
+    rows = np.flatnonzero(answering)
+    if dont_know and dont_know[1]:
+        dk_rows = rng.choice(rows, size=dont_know[1], replace=False)
+        codes[dk_rows] = dont_know[0]
+        rows = np.setdiff1d(rows, dk_rows)
+    if sum(n for _, n in counts) != len(rows):
+        raise GinoError(f"answer counts {counts} do not add up to the {len(rows)} substantive answers")
+    score = loading * latent[rows] + np.sqrt(1 - loading**2) * rng.standard_normal(len(rows))
+    ranked = rows[np.argsort(-score, kind="stable")]
+    start = 0
+    for code, n in counts:
+        codes[ranked[start:start + n]] = code
+        start += n
+    return codes
+
+
+def _figures_for(figures: pd.DataFrame, dataset: str, variable: str) -> pd.DataFrame:
+    return figures[(figures["dataset"] == dataset) & (figures["variable"] == variable)]
+
+
+def _positive(solution: Solution, figures: pd.DataFrame, codes: list[int]) -> int:
+    """The solved count of a figure whose codes are exactly ``codes``."""
+    by_id = figures.set_index("figure_id")
+    for fid, k in solution.counts.items():
+        if codes_of(by_id.loc[fid, "codes"]) == codes:
+            return k
+    raise KeyError(codes)
+
+
+# ---------------------------------------------------------------- innovation-climate survey
+
+def innovation_counts(variable, block: str, solution: Solution, figures: pd.DataFrame, cfg: dict) -> list[tuple[int, int]]:
+    """Counts per answer code, best first, for one innovation-survey question."""
+    n = solution.substantive
+    if block == "capability":
+        good = _positive(solution, figures, [4, 5])
+        poor = _positive(solution, figures, [1, 2])
+        very_good, fairly_good = split(good, cfg["top_share_of_positive"])
+        very_poor, fairly_poor = split(poor, cfg["bottom_share_of_negative"])
+        return [(5, very_good), (4, fairly_good), (3, n - good - poor), (2, fairly_poor), (1, very_poor)]
+    if block == "state":
+        good = _positive(solution, figures, [3])
+        a, b = cfg["state_poor_share_of_rest"]
+        poor, neither = split(n - good, a + b * (1 - good / n))
+        return [(3, good), (2, neither), (1, poor)]
+    if block == "importance":
+        important = _positive(solution, figures, [3])
+        not_important, neither = split(n - important, cfg["not_important_share"])
+        return [(3, important), (2, neither), (1, not_important)]
+    positive = _positive(solution, figures, [1, 2])
+    very, fairly = split(positive, cfg["top_share_of_positive"])
+    neither, negative = split(n - positive, cfg["neither_share_of_rest"])
+    very_low, fairly_low = split(negative, cfg["bottom_share_of_negative"])
+    return [(1, very), (2, fairly), (3, neither), (4, fairly_low), (5, very_low)]
+
+
+def generate_innovation(codebook: Codebook, figures: pd.DataFrame, cfg: dict, population: pd.Series,
+                        rng: np.random.Generator) -> tuple[pd.DataFrame, list[Solution]]:
+    """The innovation-climate survey: respondents, municipalities, roles and every answer."""
+    dataset = codebook.dataset
+    figs = figures[figures["dataset"] == dataset].set_index("figure_id")
+    n = int(figs.loc["inn_respondents", "published_value"])
+    role_counts = {code: int(figs.loc[fid, "published_value"])
+                   for code, fid in ((1, "inn_politicians"), (2, "inn_managers"), (3, "inn_staff"))}
+    no_role = int(figs.loc["inn_no_role", "published_value"])
+    if sum(role_counts.values()) + no_role != n:
+        raise GinoError("the published role counts do not add up to the published number of respondents")
+
+    per_kommun = allocate(n, population[list(codebook.municipalities)], cfg["fewest_per_municipality"],
+                          cfg["most_per_municipality"])
+    kommun = np.repeat(per_kommun.index.to_numpy(), per_kommun.to_numpy())
+    roles = np.array([c for c, k in role_counts.items() for _ in range(k)] + [0] * no_role)
+    roles = roles[rng.permutation(n)]
+    effect = dict(zip(per_kommun.index, rng.normal(0, cfg["municipality_sd"], len(per_kommun))))
+    role_effect = {int(k): v for k, v in cfg["role_effect"].items()}
+    latent = (np.array([effect[k] for k in kommun]) + np.array([role_effect.get(r, 0.0) for r in roles])
+              + rng.standard_normal(n))
+    propensity = rng.beta(0.6, 4.0, n) + 1e-3  # a few respondents skip much, most skip little
+
+    frame = pd.DataFrame({
+        "respondent_id": [f"syn-2017-{i:03d}" for i in range(1, n + 1)],
+        "kommun": kommun,
+        "year": codebook.years[0],
+        "role": pd.array([r if r else pd.NA for r in roles], dtype="Int16"),
+    })
+    solutions = []
+    for v in codebook.variables:
+        if v.scale is None or v.kind != "categorical" or v.name == "role":
+            continue
+        block = v.block or "capability"
+        has_dont_know = bool(v.scale.dont_know)
+        question = Question(dataset, v.name, tuple(v.scale.labels), tuple(cfg["answered_range"]),
+                            cfg["answered_target"], tuple(cfg["dont_know_range"]) if has_dont_know else (0, 0))
+        solution = solve(question, _figures_for(figures, dataset, v.name))
+        solutions.append(solution)
+        answering = ~choose_missing(n, n - solution.answered, propensity, rng)
+        counts = innovation_counts(v.name, block, solution, figures, cfg)
+        dont_know = (next(iter(v.scale.dont_know)), solution.dont_know) if has_dont_know else None
+        frame[v.name] = assign_answers(latent, cfg["loading"][block], counts, answering, dont_know, rng)
+    return frame, solutions
+
+
+# ---------------------------------------------------------------- client surveys
+
+def preference_probabilities(km: np.ndarray, model: dict) -> tuple[list[int], np.ndarray]:
+    """Multinomial-logit probabilities of each meeting form given road distance (rows: clients)."""
+    forms = sorted(int(k) for k in model)
+    utility = np.column_stack([model[f][0] + model[f][1] * km for f in forms])
+    utility -= utility.max(axis=1, keepdims=True)
+    p = np.exp(utility)
+    return forms, p / p.sum(axis=1, keepdims=True)
+
+
+def generate_client(codebook: Codebook, figures: pd.DataFrame, cfg: dict, population: pd.Series,
+                    rng: np.random.Generator, grid: pd.DataFrame | None = None,
+                    centres: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Solution]]:
+    """A client survey; with ``grid`` and ``centres`` also the travel distance and preferred meeting form."""
+    dataset, year = codebook.dataset, codebook.years[0]
+    n = int(cfg["respondents"])
+    per_kommun = allocate(n, population[list(codebook.municipalities)], cfg["fewest_per_municipality"])
+    kommun = np.repeat(per_kommun.index.to_numpy(), per_kommun.to_numpy())
+    effect = dict(zip(per_kommun.index, rng.normal(0, cfg["municipality_sd"], len(per_kommun))))
+    latent = np.array([effect[k] for k in kommun]) + rng.standard_normal(n)
+    propensity = rng.beta(0.6, 4.0, n) + 1e-3
+    sexes = [int(k) for k in cfg["sex"]]
+    sex = np.repeat(sexes, largest_remainder(n, [cfg["sex"][k] for k in cfg["sex"]]))[rng.permutation(n)]
+    frame = pd.DataFrame({
+        "respondent_id": [f"syn-{year}-{i:04d}" for i in range(1, n + 1)],
+        "kommun": kommun,
+        "year": year,
+        "sex": pd.array(sex, dtype="Int16"),
+    })
+    solutions = []
+    for v in codebook.variables:
+        if v.name not in cfg["dont_know_rate"]:
+            continue
+        missing = round_half_up(cfg["missing_rate"] * n)
+        answered = n - missing
+        dont_know = round_half_up(cfg["dont_know_rate"][v.name] * answered)
+        published = _figures_for(figures, dataset, v.name)
+        if len(published):
+            question = Question(dataset, v.name, tuple(v.scale.labels), (answered, answered), answered,
+                                (dont_know, dont_know), dont_know)
+            solution = solve(question, published)
+            solutions.append(solution)
+            positive = _positive(solution, figures, [1, 2])
+        else:
+            positive = round_half_up(cfg["positive_share"][v.name] * (answered - dont_know))
+        best, second = split(positive, cfg["top_share_of_positive"])
+        worst, third = split(answered - dont_know - positive, cfg["bottom_share_of_negative"])
+        answering = ~choose_missing(n, missing, propensity, rng)
+        frame[v.name] = assign_answers(latent, cfg["loading"], [(1, best), (2, second), (3, third), (4, worst)],
+                                       answering, (9, dont_know), rng)
+    if grid is not None:
+        km = np.empty(n)
+        for code in per_kommun.index:
+            rows = np.flatnonzero(kommun == code)
+            centre = centres.loc[code, ["centre_x", "centre_y"]].to_numpy(dtype=float)
+            points = sample_residences(grid[grid["kommun_kod"] == code], len(rows), rng)
+            km[rows] = road_km(points, tuple(centre), cfg["detour_factor"])
+        forms, p = preference_probabilities(km, cfg["meeting_preference"])
+        choice = np.array([forms[rng.choice(len(forms), p=row)] for row in p])
+        skip = round_half_up(cfg["missing_rate"] * n)
+        frame["travel_distance"] = pd.array(distance_band(km), dtype="Int16")
+        frame.loc[choose_missing(n, skip, propensity, rng), "travel_distance"] = pd.NA
+        frame["preferred_meeting"] = pd.array(choice, dtype="Int16")
+        frame.loc[choose_missing(n, skip, propensity, rng), "preferred_meeting"] = pd.NA
+    return frame[[v.name for v in codebook.variables]], solutions
+
+
+# ---------------------------------------------------------------- files
+
+def synthetic_config_path() -> Path:
+    return paths.config_dir() / "synthetic.yaml"
+
+
+def generate_twin() -> tuple[dict[str, pd.DataFrame], list[Solution], pd.DataFrame]:
+    """All three synthetic data sets, the reconciled counts, and their check against the published figures."""
+    import geopandas as gpd
+
+    from analysis.codebooks import load_codebooks
+    from analysis.files import read_yaml
+    from analysis.settings import load_settings
+    from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
+
+    cfg = read_yaml(synthetic_config_path(), "synthetic-twin configuration")
+    codebooks = load_codebooks()
+    figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv", set(codebooks))
+    needed = [paths.processed("municipalities.csv"), paths.processed("population_grid.parquet")]
+    if not all(p.exists() for p in needed):
+        raise GinoError(f"{needed[0].parent}: the synthetic twin needs the public data built first; run 'gino build'")
+    municipalities = pd.read_csv(needed[0], dtype={"kommun_kod": str}).set_index("kommun_kod")
+    ref_year = int("".join(c for c in load_settings().grid_reference_layer if c.isdigit())[-4:])
+    grid = gpd.read_parquet(needed[1])
+    grid = grid[grid["ref_year"] == ref_year]
+    population = municipalities["population"]
+    streams = {name: np.random.default_rng([int(cfg["seed"]), i]) for i, name in enumerate(codebooks)}
+
+    frames, solutions = {}, []
+    name = "innovation_climate_2017"
+    frames[name], s = generate_innovation(codebooks[name], figures, cfg[name], population, streams[name])
+    solutions += s
+    name = "client_survey_2018"
+    frames[name], s = generate_client(codebooks[name], figures, cfg[name], population, streams[name], grid,
+                                      municipalities)
+    solutions += s
+    name = "client_survey_2019"
+    frames[name], s = generate_client(codebooks[name], figures, cfg[name], population, streams[name])
+    solutions += s
+    comparison = compare_published_surveys(figures, frames, codebooks, data_source="synthetic")
+    return frames, solutions, comparison
+
+
+def write_twin() -> list[Path]:
+    """Generate the twin and write it into ``data/raw/synthetic`` (and the reconciliations beside the
+    published figures); nothing is written unless every published figure is reproduced."""
+    import yaml
+
+    from analysis.catalog import load_catalog
+    from analysis.files import sha256_file, write_csv, write_text
+    from analysis.reconcile import reconciliation_records
+    from analysis.survey_figures import read_published_survey_figures
+
+    frames, solutions, comparison = generate_twin()
+    failed = comparison[~comparison["passed"]]
+    if len(failed):
+        raise GinoError("the synthetic twin does not reproduce " + ", ".join(failed["figure_id"])
+                        + "; change config/synthetic.yaml")
+    figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
+    written = []
+    for name, frame in frames.items():
+        dest = paths.raw(synthetic_file(name))
+        write_csv(dest, frame)
+        written.append(dest)
+    reconciliations = paths.published_dir() / "survey_reconciliations.csv"
+    write_csv(reconciliations, reconciliation_records(solutions, figures))
+    written.append(reconciliations)
+
+    catalog = load_catalog()
+    inputs = [paths.published_dir() / "survey_figures.csv", synthetic_config_path(),
+              *sorted((paths.raw_dir() / "codebooks").glob("*.yaml"))]
+    manifest = {
+        "notice": NOTICE,
+        "generator": "analysis/synthetic.py (gino synthesize)",
+        "seed": read_yaml_seed(),
+        "description": ("Synthetic survey microdata. Every figure the GINO report publishes about the surveys is "
+                        "reproduced (see data/processed/published_survey_figures_comparison.csv); the joint "
+                        "structure, municipality sizes beyond the published range, the 2018 and 2019 numbers of "
+                        "respondents and everything about 2019 are assumptions declared in config/synthetic.yaml."),
+        "inputs": {_portable(p): sha256_file(p) for p in inputs},
+        "public_snapshots": {i: catalog[i].sha256 for i in sorted(catalog)},
+        "outputs": {str(p.relative_to(paths.raw_dir())): {"sha256": sha256_file(p), "rows": len(frames[n])}
+                    for n, p in zip(frames, written)},
+    }
+    dest = paths.raw(f"{SYNTHETIC_DIR}/manifest.yaml")
+    write_text(dest, "# Written by `gino synthesize`; do not edit.\n"
+               + yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=100))
+    return [*written, dest]
+
+
+def read_yaml_seed() -> int:
+    from analysis.files import read_yaml
+
+    return int(read_yaml(synthetic_config_path(), "synthetic-twin configuration")["seed"])
+
+
+def _portable(path: Path) -> str:
+    """``data/…`` or ``config/…``: the same text wherever the data and config directories live."""
+    for base, name in ((paths.data_dir(), "data"), (paths.config_dir(), "config")):
+        if path.is_relative_to(base):
+            return f"{name}/{path.relative_to(base)}"
+    return path.name
