@@ -5,9 +5,13 @@ PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv report build fetch check test clean
+.PHONY: venv hooks report build fetch check synthesize test clean
 
-venv: $(STAMP)
+venv: $(STAMP) hooks
+
+# The pre-commit hook refuses real survey microdata (analysis/guard.py); local to this clone.
+hooks:
+	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
@@ -25,6 +29,10 @@ build: fetch
 
 check: build
 	$(PY) -m analysis check
+
+# Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
+synthesize: build
+	$(PY) -m analysis synthesize
 
 report: fetch
 	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
