@@ -74,7 +74,8 @@ def violations(files: list[Path], root: Path | None = None) -> list[str]:
             continue
         for column in cells.columns:
             if normalise(column) in id_columns:
-                real = cells[column][~cells[column].str.strip().str.startswith(SYNTHETIC_PREFIX)]
+                ids = cells[column].str.strip()
+                real = ids[(ids != "") & ~ids.str.startswith(SYNTHETIC_PREFIX)]
                 if len(real):
                     problems.append(f"{rel}, row {real.index[0]}, column {column!r}: a respondent id without the "
                                     f"'{SYNTHETIC_PREFIX}' prefix of synthetic data; real microdata must not be "

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.errors import ManyInputErrors, format_problem
+from analysis.errors import ManyInputErrors, display_path, format_problem
 
 MAX_REPORTED = 50
 
@@ -122,10 +122,11 @@ def problems_from(cases: pd.DataFrame, file: str | Path, df: pd.DataFrame, first
         for index, value in key_of.items():
             row = rows.get(index, int(index))
             others = sorted(rows.get(i, int(i)) for i, v in key_of.items() if v == value and i != index)
-            also = f" (the same value is on row {', '.join(map(str, others))})" if others else ""
+            where = f"row {others[0]}" if len(others) == 1 else f"rows {', '.join(map(str, others))}"
+            also = f" (the same value is on {where})" if others else ""
             lines.append((row, format_problem(file, f"no other row with the same {', '.join(keys)}{also}",
                                               row=row, column=", ".join(keys), value=value)))
     lines = list(dict.fromkeys(line for _, line in sorted(lines, key=lambda item: item[0])))
     if len(lines) > MAX_REPORTED:
-        lines = lines[:MAX_REPORTED] + [f"{file}: … and {len(lines) - MAX_REPORTED} more problems"]
+        lines = lines[:MAX_REPORTED] + [f"{display_path(file)}: … and {len(lines) - MAX_REPORTED} more problems"]
     return lines

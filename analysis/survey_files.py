@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +21,6 @@ from analysis.errors import InputError
 CSV_SUFFIXES = (".csv", ".txt")
 SUFFIXES = (*CSV_SUFFIXES, ".xlsx", ".sav")
 DELIMITERS = (";", ",")
-# UTF-8 text of å, ä, ö, Å, Ä, Ö, é read as Windows-1252: the signature of a file that mixes encodings.
-MOJIBAKE = re.compile("Ã[¥¤¶…„–©]")
 
 
 @dataclass
@@ -50,7 +47,8 @@ def read_export(path: Path) -> Export:
         export = _read_xlsx(path)
     else:
         export = _read_sav(path)
-    blank = export.cells.apply(lambda col: col.str.strip().eq("")).all(axis=1)
+    export.cells = export.cells.apply(lambda col: col.str.strip())
+    blank = export.cells.eq("").all(axis=1)
     export.cells = export.cells[~blank]  # trailing or separating blank lines are not respondents
     if export.cells.empty:
         raise InputError(path, "at least one respondent below the header row")
@@ -58,21 +56,31 @@ def read_export(path: Path) -> Export:
 
 
 def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (BOM optional), else Windows-1252; a file mixing both is rejected with the offending lines."""
+    """UTF-8 (BOM optional), else Windows-1252; UTF-16 and files mixing encodings are rejected."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(b"\x00") > len(data) // 4:
+        raise InputError(path, "UTF-8 or Windows-1252 text, not UTF-16 (save the file again as CSV UTF-8)",
+                         row=1, value=data[:2])
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad_line = data[: exc.start].count(b"\n") + 1
+    except UnicodeDecodeError:
+        pass
+    utf8_line = cp1252_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            cp1252_line = cp1252_line or number
+    if utf8_line and cp1252_line:
+        raise InputError(path, f"one text encoding throughout, but row {utf8_line} is UTF-8 and row {cp1252_line} "
+                               "is Windows-1252 (save the file again with a single encoding)", row=utf8_line)
     try:
-        text = data.decode("cp1252")
+        return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, "UTF-8 or Windows-1252 text", row=line, value=data[exc.start: exc.start + 1]) from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if MOJIBAKE.search(line):
-            raise InputError(path, f"one text encoding throughout, but row {number} is UTF-8 and row {bad_line} "
-                                   "is Windows-1252 (save the file again with a single encoding)", row=number)
-    return text
 
 
 def _delimiter(path: Path, header: str) -> str:
@@ -88,21 +96,27 @@ def _delimiter(path: Path, header: str) -> str:
 
 def _read_csv(path: Path) -> Export:
     text = decode_text(path, path.read_bytes())
-    lines = text.splitlines()
-    header = next((line for line in lines if line.strip()), "")
-    first = lines.index(header) + 1
+    if not text.strip():
+        raise InputError(path, "a survey export with a header row and respondents, but the file is empty")
+    if "\x00" in text:
+        raise InputError(path, "text without NUL bytes", row=text[: text.index("\x00")].count("\n") + 1)
+    header = next(line for line in text.splitlines() if line.strip())
     delimiter = _delimiter(path, header)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    columns = [c.strip() for c in rows[first - 1]]
-    records, numbers = [], []
-    for number, row in enumerate(rows[first:], start=first + 1):
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns, records, numbers = None, [], []
+    next_line = 1
+    for row in reader:
+        line, next_line = next_line, reader.line_num + 1  # a quoted cell may span lines: report where a row starts
         if not any(cell.strip() for cell in row):
+            continue
+        if columns is None:
+            columns = [c.strip() for c in row]
             continue
         if len(row) != len(columns):
             raise InputError(path, f"{len(columns)} fields separated by {delimiter!r} as in the header, "
-                                   f"found {len(row)}", row=number)
+                                   f"found {len(row)}", row=line)
         records.append(row)
-        numbers.append(number)
+        numbers.append(line)
     cells = pd.DataFrame(records, columns=columns, index=pd.Index(numbers, name="row"), dtype=str)
     return Export(path, cells)
 

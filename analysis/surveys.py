@@ -30,7 +30,7 @@ def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
     problems += _value_label_problems(export, codebook, cells.columns)
     problems += schema_problems(cells, _schema(codebook, cells.columns), path, first_row=None)
     if problems:
-        raise ManyInputErrors(problems)
+        raise ManyInputErrors(list(dict.fromkeys(problems)))
     return _typed(cells, codebook)
 
 
@@ -49,8 +49,13 @@ def _match_columns(export: Export, codebook: Codebook) -> tuple[pd.DataFrame, li
     ignored = {normalise(c) for c in codebook.ignore_columns}
     problems, keep, renamed = [], [], {}
     seen: dict[str, str] = {}
-    for column in export.cells.columns:
+    for position, column in enumerate(export.cells.columns, start=1):
         key = normalise(column)
+        if key == "":
+            if export.cells.iloc[:, position - 1].ne("").any():  # an unnamed empty column (trailing ';') is harmless
+                problems.append(format_problem(export.path, f"a name in the header for column {position}, which "
+                                                            "holds values", row=1))
+            continue
         if key in ignored:
             continue
         if key not in names:
@@ -64,13 +69,13 @@ def _match_columns(export: Export, codebook: Codebook) -> tuple[pd.DataFrame, li
                                                         f"{seen[name]!r} and {column!r} map to it", column=column))
             continue
         seen[name] = column
-        keep.append(column)
-        renamed[column] = name
+        keep.append(position - 1)
+        renamed[position - 1] = name
     for v in codebook.variables:
         if v.required and v.name not in seen:
             also = f" (or one of {', '.join(repr(a) for a in v.aliases)})" if v.aliases else ""
             problems.append(format_problem(export.path, f"a column named {v.name!r}{also}"))
-    cells = export.cells.loc[:, keep].rename(columns=renamed)
+    cells = export.cells.iloc[:, keep].set_axis([renamed[i] for i in keep], axis=1)
     return cells, problems
 
 

@@ -12,7 +12,7 @@ import pyreadstat
 import pytest
 
 from analysis.codebooks import DATASETS, load_codebook
-from analysis.errors import InputError
+from analysis.errors import InputError, ManyInputErrors
 from analysis.surveys import load_survey
 from conftest import ROOT
 
@@ -178,3 +178,27 @@ def test_real_source_reads_the_configured_private_files(tmp_path, monkeypatch):
     (config / "surveys.yaml").write_text("source: both\n")
     with pytest.raises(InputError, match="column 'source': value 'both'; expected one of synthetic, real"):
         load_survey_settings()
+
+
+def test_unnamed_empty_columns_are_ignored_but_unnamed_values_are_not(tmp_path):
+    """Excel often saves trailing separators; an unnamed column is an error only when it holds values."""
+    codebook = load_codebook("client_survey_2019")
+    lines = synthetic_csv("client_survey_2019").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(load_survey(path, codebook),
+                                  load_survey(synthetic_csv("client_survey_2019"), codebook))
+    path.write_text("\n".join([lines[0] + ",", lines[1] + ",x", *(line + "," for line in lines[2:])]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ManyInputErrors) as exc:
+        load_survey(path, codebook)
+    assert exc.value.problems == [f"{path}, row 1: expected a name in the header for column 12, which holds values"]
+
+
+def test_nul_bytes_are_rejected(tmp_path):
+    lines = synthetic_csv("client_survey_2019").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([lines[0], lines[1].replace("syn-", "syn\x00-", 1), lines[2]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_survey(path, load_codebook("client_survey_2019"))
+    assert str(exc.value) == f"{path}, row 2: expected text without NUL bytes"
