@@ -1,0 +1,306 @@
+"""Client surveys 2018 and 2019: answer distributions, the poster's headline indicators, the
+comparison of the two years, and GINO's two added questions (travel distance and preferred
+meeting form, 2018 only).
+
+Pure functions: survey frames (one row per respondent, answers as codes) and codebooks in,
+tables out; nothing is read from or written to disk. Shares follow the report: they are
+shares of the *substantive* answers, that is without missing answers and without "vet inte"
+(code 9), and every share carries a 95 % Wilson interval (``analysis.stats``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+
+from analysis import disclosure, stats, survey_figures
+from analysis.codebooks import Codebook
+
+INDICATORS = ("contact_ease", "information_ease", "shows_understanding", "asks_views",
+              "can_influence", "situation_improved", "overall_satisfaction")
+POSITIVE = (1, 2)  # the two most positive steps of every indicator's four-step scale
+
+DISTANCE, FORM = "travel_distance", "preferred_meeting"
+DISTANCE_BANDS = (1, 2, 3, 4, 5)
+FORMS = (1, 2, 3, 4, 5, 6)
+# Band midpoints in km (under 5, 5–19, 20–49, 50–99, 100 or more). The top band is open:
+# 125 km is an assumption (a quarter above its lower limit), not a midpoint.
+DISTANCE_KM = {1: 2.5, 2: 12.5, 3: 35.0, 4: 75.0, 5: 125.0}
+NEAR = (1, 2)          # under 20 km
+ON_SITE = (1, 2)       # office visit, home visit
+REMOTE = (3, 4, 5)     # telephone, video, chat / e-mail / SMS
+OTHER = 6              # "annat": neither on site nor remote
+COLLAPSED_ROWS = ("Under 20 km", "20 km eller mer")
+COLLAPSED_COLUMNS = ("På plats (besök, hembesök)", "På distans (telefon, video, chatt)")
+
+
+# --- distributions ---------------------------------------------------------------------------
+
+def distribution(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.DataFrame:
+    """One row per answer code of ``variable``: ``code``, Swedish ``label``, count ``n``, and the
+    share of the substantive answers (``total`` of them) with its Wilson interval.
+
+    "Vet inte" codes get their count but no share (they are not in the denominator).
+    """
+    scale = codebook.variable(variable).scale
+    codes = list(scale.all_labels)
+    counts = frame[variable].dropna().astype(int).value_counts().reindex(codes, fill_value=0)
+    table = pd.DataFrame({"code": codes, "label": [scale.all_labels[c] for c in codes],
+                          "n": counts.to_numpy(dtype=int)})
+    table["substantive"] = ~table["code"].isin(list(scale.dont_know))
+    table["total"] = int(table.loc[table["substantive"], "n"].sum())
+    table = stats.with_wilson(table, k="n", n="total")
+    table.loc[~table["substantive"], ["share", "ci_low", "ci_high"]] = np.nan
+    return table
+
+
+def by_municipality(frame: pd.DataFrame, codebook: Codebook, table_of) -> pd.DataFrame:
+    """``table_of(group)`` for each municipality in ``frame``, stacked, with ``kommun`` and ``municipality`` (name)."""
+    key, names = codebook.identifiers["municipality"], codebook.municipalities
+    parts = [table_of(group).assign(kommun=code, municipality=names.get(code, code))
+             for code, group in frame.groupby(key, sort=True)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def distribution_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.DataFrame:
+    """``distribution`` per municipality, with disclosure control.
+
+    A municipality × answer cell with 0 < n < 5 is blanked (its count, share and interval);
+    a municipality whose substantive total is under 5 is blanked whole (every cell and the
+    total). This is primary suppression only, as ``analysis.disclosure`` defines it.
+    """
+    table = by_municipality(frame, codebook, lambda group: distribution(group, codebook, variable))
+    out = disclosure.suppress(table, "n", ["share", "ci_low", "ci_high"])
+    thin = disclosure.small(table["total"]).to_numpy()
+    for column in ["n", "total", "share", "ci_low", "ci_high"]:
+        out[column] = out[column].astype("Float64" if column in ("share", "ci_low", "ci_high") else "Int64").mask(thin)
+    out["suppressed"] = out["suppressed"] | thin
+    return out
+
+
+# --- travel distance × preferred meeting form (2018) -----------------------------------------
+
+def answered_both(frame: pd.DataFrame) -> pd.DataFrame:
+    """Respondents who answered both added questions, the two answers as plain ints."""
+    both = frame.dropna(subset=[DISTANCE, FORM])
+    return pd.DataFrame({DISTANCE: both[DISTANCE].astype(int).to_numpy(), FORM: both[FORM].astype(int).to_numpy()})
+
+
+def distance_by_form(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts: distance band (rows, codes 1–5) × preferred form (columns, codes 1–6), on those who answered both."""
+    both = answered_both(frame)
+    table = pd.crosstab(both[DISTANCE], both[FORM]).reindex(index=DISTANCE_BANDS, columns=FORMS, fill_value=0)
+    return table.rename_axis(index=DISTANCE, columns=FORM)
+
+
+def collapsed_answers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Respondents who answered both and preferred an on-site or remote form ("annat" dropped),
+    as two labels: distance under 20 km / 20 km or more, form on site / remote."""
+    both = answered_both(frame)
+    both = both[both[FORM] != OTHER]
+    return pd.DataFrame({
+        "distance": np.where(both[DISTANCE].isin(NEAR), COLLAPSED_ROWS[0], COLLAPSED_ROWS[1]),
+        "form": np.where(both[FORM].isin(ON_SITE), COLLAPSED_COLUMNS[0], COLLAPSED_COLUMNS[1]),
+    })
+
+
+def collapsed_distance_by_form(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 2 × 2 table of ``collapsed_answers`` (counts, empty rows and columns kept)."""
+    answers = collapsed_answers(frame)
+    table = pd.crosstab(answers["distance"], answers["form"])
+    return table.reindex(index=COLLAPSED_ROWS, columns=COLLAPSED_COLUMNS, fill_value=0)
+
+
+def association(table: pd.DataFrame, rows, columns) -> dict:
+    """``stats.independence_test`` on ``table`` with Cramér's V and its bootstrap interval from the paired answers."""
+    v, low, high = stats.cramers_v_interval(np.asarray(rows), np.asarray(columns))
+    return {"n": int(table.to_numpy().sum()), **stats.independence_test(table.to_numpy()),
+            "cramers_v": v, "v_low": low, "v_high": high}
+
+
+def distance_form_test(frame: pd.DataFrame) -> pd.DataFrame:
+    """Is the preferred meeting form independent of travel distance? Two rows, ``full`` and ``collapsed``.
+
+    ``full``: the 5 × 6 table (empty rows and columns dropped). With about 110 answers over
+    30 cells most expected counts are far below 5, so ``independence_test`` picks the
+    Fisher–Freeman–Halton permutation test; the chi-square statistic is shown but its p is not used.
+
+    ``collapsed``: under 20 km / 20 km or more (bands 1–2 vs 3–5) × on site (office, home
+    visit) / remote (telephone, video, chat). The 2 × 2 table asks the substantive question
+    (do those who travel far prefer to meet at a distance?) with one degree of freedom,
+    so it has more power against that alternative, and its cells are large enough for the
+    test and for Cramér's V (= |phi|) to be stable. "Annat" (code 6) is excluded: it is
+    neither on site nor remote, we do not know what it stands for, and it is rare.
+    The cut at 20 km is fixed in advance (the codebook's band limit nearest to a short
+    trip in these municipalities), not chosen after looking at the data.
+
+    Each row: ``n``, ``test``, ``statistic`` (Pearson chi-square), ``p``, ``min_expected``,
+    ``cramers_v`` with its 95 % percentile bootstrap interval ``v_low``–``v_high``.
+    """
+    both, collapsed = answered_both(frame), collapsed_answers(frame)
+    rows = {
+        "full": association(distance_by_form(frame), both[DISTANCE], both[FORM]),
+        "collapsed": association(collapsed_distance_by_form(frame), collapsed["distance"], collapsed["form"]),
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("table")
+
+
+# --- remote preference by distance -------------------------------------------------------------
+
+def remote_preference_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The model's data: ``band``, ``km`` (band midpoint, ``DISTANCE_KM``) and ``remote`` (1 for
+    telephone, video, chat; 0 for office or home visit; "annat" dropped)."""
+    both = answered_both(frame)
+    both = both[both[FORM] != OTHER]
+    return pd.DataFrame({"band": both[DISTANCE].to_numpy(),
+                         "km": both[DISTANCE].map(DISTANCE_KM).to_numpy(dtype=float),
+                         "remote": both[FORM].isin(REMOTE).to_numpy(dtype=int)})
+
+
+def separated(km, remote) -> bool:
+    """True when distance (quasi-)completely separates the outcome: every remote answer at or
+    beyond every on-site one, or the reverse, or only one outcome at all. The logit's maximum
+    likelihood estimate then does not exist (the slope runs off to infinity)."""
+    km, remote = np.asarray(km, dtype=float), np.asarray(remote)
+    yes, no = km[remote == 1], km[remote == 0]
+    return len(yes) == 0 or len(no) == 0 or yes.min() >= no.max() or no.min() >= yes.max()
+
+
+def remote_preference_model(frame: pd.DataFrame):
+    """Binary logit of preferring a remote form (telephone, video, chat) over an on-site one
+    (office or home visit) on travel distance; the fitted statsmodels GLM (Binomial, logit link).
+
+    Distance enters linearly in km at the band midpoints of ``DISTANCE_KM`` (2.5, 12.5, 35,
+    75 and 125 km). The top band (100 km or more) is open, so its 125 km is an assumption;
+    with five distinct values the "continuous" distance is really a five-point score, and the
+    model assumes the log-odds change linearly in km across them. Respondents are treated
+    as independent: clustering within municipalities (which differ in both distance and
+    services offered) is ignored, because eight clusters are too few for cluster-robust
+    errors, so the interval is somewhat too narrow if municipalities differ.
+
+    Why binary and not multinomial: a multinomial logit over the six forms needs one
+    intercept and one slope per non-reference form (10 parameters) from about 110 answers,
+    with video, chat and "annat" chosen by a handful of people each; such categories are
+    (quasi-)separated and their coefficients are not identified. Collapsing to remote vs on
+    site keeps one slope with a usable amount of information. "Annat" is excluded (see
+    ``distance_form_test``).
+
+    Separation: if distance separates the outcome (``separated``) there is no finite
+    estimate, and a ``ValueError`` is raised rather than returning a diverging fit. Bands
+    with only remote answers (as can happen in the two far bands with few respondents)
+    do not by themselves separate the data as long as a nearer band has both outcomes.
+    """
+    data = remote_preference_data(frame)
+    if separated(data["km"], data["remote"]):
+        raise ValueError("travel distance separates remote from on-site preference: the logit has no finite estimate")
+    return smf.glm("remote ~ km", data=data, family=sm.families.Binomial()).fit()
+
+
+def remote_slope(result, per_km: float = 10.0) -> dict:
+    """The distance coefficient (log-odds per km) with its 95 % Wald interval and p, and the
+    odds ratio per ``per_km`` km with its interval."""
+    low, high = result.conf_int().loc["km"]
+    slope = result.params["km"]
+    return {"slope": slope, "ci_low": low, "ci_high": high, "p": result.pvalues["km"], "n": int(result.nobs),
+            "per_km": per_km, "odds_ratio": np.exp(per_km * slope),
+            "or_low": np.exp(per_km * low), "or_high": np.exp(per_km * high)}
+
+
+def predicted_remote(result, km_grid) -> pd.DataFrame:
+    """Predicted probability of preferring a remote form at each distance of ``km_grid`` with a
+    95 % interval: the Wald interval of the linear predictor transformed by the inverse logit
+    (statsmodels' "endpoint" method), so it stays inside 0–1, unlike the delta method on the
+    probability scale."""
+    grid = pd.DataFrame({"km": np.asarray(km_grid, dtype=float)})
+    frame = result.get_prediction(grid).summary_frame(alpha=stats.ALPHA)
+    return pd.DataFrame({"km": grid["km"], "p": frame["mean"].to_numpy(),
+                         "ci_low": frame["mean_ci_lower"].to_numpy(), "ci_high": frame["mean_ci_upper"].to_numpy()})
+
+
+def remote_share_by_band(frame: pd.DataFrame) -> pd.DataFrame:
+    """Observed share preferring a remote form per distance band (``k`` of ``n``) with Wilson intervals."""
+    data = remote_preference_data(frame)
+    table = (data.groupby("band")["remote"].agg(k="sum", n="size")
+             .reindex(DISTANCE_BANDS, fill_value=0).rename_axis("band").reset_index())
+    table["km"] = table["band"].map(DISTANCE_KM)
+    return stats.with_wilson(table)
+
+
+# --- headline indicators --------------------------------------------------------------------
+
+def poster_values(published: pd.DataFrame | None, dataset: str) -> dict[str, int]:
+    """Published "N av 10" values by variable (rows of the published survey figures with rule
+    ``of_ten`` on a share of codes 1 and 2 in ``dataset``)."""
+    if published is None:
+        return {}
+    rows = published[(published["dataset"] == dataset) & (published["rule"] == "of_ten")
+                     & (published["measure"] == "share") & (published["codes"] == "1;2")]
+    return {row.variable: int(row.published_value) for row in rows.itertuples(index=False)}
+
+
+def headline_indicators(frame: pd.DataFrame, codebook: Codebook, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The seven indicators: ``k`` answers in the two positive steps of ``n`` substantive
+    answers, ``share`` with Wilson interval, the poster's ``of_ten`` ("N av 10": 10 × share
+    rounded half up, computed exactly), and ``published_of_ten`` from ``published`` (the
+    published survey figures table, as ``survey_figures.read_published_survey_figures``
+    returns it) where the poster gave one."""
+    rows = []
+    for variable in INDICATORS:
+        share = survey_figures.share(frame, codebook, variable, list(POSITIVE))
+        rows.append({"variable": variable, "label": codebook.variable(variable).label, "k": share.k, "n": share.n,
+                     "of_ten": survey_figures.round_half_up(10 * share.value) if share.n else pd.NA})
+    table = stats.with_wilson(pd.DataFrame(rows))
+    table["of_ten"] = table["of_ten"].astype("Int64")
+    table["published_of_ten"] = table["variable"].map(poster_values(published, codebook.dataset)).astype("Int64")
+    return table
+
+
+def year_comparison(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per indicator: k, n, share and Wilson interval both years, the difference 2019 − 2018
+    with Newcombe's interval and Fisher's exact p, and Holm's adjustment over the seven."""
+    first, second = headline_indicators(frame_2018, codebook), headline_indicators(frame_2019, codebook)
+    columns = ["k", "n", "share", "ci_low", "ci_high"]
+    table = first[["variable", "label"]].copy()
+    for year, part in ((2018, first), (2019, second)):
+        table[[f"{c}_{year}" for c in columns]] = part[columns].to_numpy()
+    tests = [stats.two_proportions(int(a.k), int(a.n), int(b.k), int(b.n))
+             for a, b in zip(first.itertuples(), second.itertuples())]
+    table[["difference", "diff_low", "diff_high", "p"]] = pd.DataFrame(tests)[["difference", "ci_low", "ci_high", "p"]].to_numpy()
+    table["p_holm"] = stats.holm(table["p"])
+    key = codebook.identifiers["municipality"]
+    table["municipalities_2018"], table["municipalities_2019"] = frame_2018[key].nunique(), frame_2019[key].nunique()
+    return table.astype({f"{c}_{y}": int for c in ("k", "n") for y in (2018, 2019)})
+
+
+def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2018: Codebook) -> pd.DataFrame:
+    """``year_comparison`` twice, stacked with a ``sample`` column: ``all`` (every respondent of
+    each year; 2019 includes Arvidsjaur and Arjeplog, which did not take part in 2018) and
+    ``common`` (only the municipalities present both years, so that a change cannot come from
+    the added municipalities). Holm's adjustment is made within each sample's seven tests.
+
+    The two years are treated as independent samples. Clients answer anonymously, so someone
+    who answered both years cannot be linked; such overlap makes the answers positively
+    correlated and the independent-samples test conservative.
+    """
+    key = codebook_2018.identifiers["municipality"]
+    common = set(frame_2018[key]) & set(frame_2019[key])
+    samples = {"all": (frame_2018, frame_2019),
+               "common": (frame_2018[frame_2018[key].isin(common)], frame_2019[frame_2019[key].isin(common)])}
+    return pd.concat([year_comparison(a, b, codebook_2018).assign(sample=name) for name, (a, b) in samples.items()],
+                     ignore_index=True)
+
+
+def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Share positive per municipality and indicator (``k``, ``n``, ``share``, Wilson interval),
+    with municipality names; a cell whose substantive ``n`` is 0 < n < 5 is blanked."""
+    table = by_municipality(frame, codebook,
+                            lambda group: headline_indicators(group, codebook).drop(columns=["of_ten", "published_of_ten"]))
+    return disclosure.suppress(table, "n", ["k", "share", "ci_low", "ci_high"])
+
+
+def respondents_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Respondents per municipality (``n``), blanked where 0 < n < 5."""
+    table = by_municipality(frame, codebook, lambda group: pd.DataFrame({"n": [len(group)]}))
+    return disclosure.suppress(table, "n", [])

@@ -1,0 +1,46 @@
+"""Presentation helpers for notebooks and the report: Swedish tables, the synthetic-data notice."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.disclosure import SUPPRESSED
+from analysis.formatting import sv_number, sv_percent
+
+SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
+                    "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
+                    "frågor, kommuner och roller är konstruerade.")
+REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade resultat redovisas)."
+
+
+def data_notice(synthetic: bool):
+    """The notice every survey output carries, as Markdown."""
+    from IPython.display import Markdown
+
+    return Markdown(SYNTHETIC_NOTICE if synthetic else REAL_NOTICE)
+
+
+def share_ci(share, low, high, decimals: int = 0) -> str:
+    """``0.71, 0.58, 0.81 -> '71 % (58–81)'``; a suppressed or missing share -> '–'."""
+    if pd.isna(share):
+        return SUPPRESSED
+    return f"{sv_percent(share, decimals)} ({sv_number(low * 100, decimals)}–{sv_number(high * 100, decimals)})"
+
+
+def count(n) -> str:
+    return SUPPRESSED if pd.isna(n) else sv_number(int(n))
+
+
+def p_value(p) -> str:
+    """p-values the Swedish way, '< 0,001' below one in a thousand."""
+    if pd.isna(p):
+        return SUPPRESSED
+    return "< 0,001" if p < 0.001 else sv_number(p, 3)
+
+
+def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | None = None):
+    """A table as Markdown output, which Quarto turns into a real table in HTML, Typst and Word."""
+    from IPython.display import Markdown
+
+    text = table.to_markdown(index=index, disable_numparse=True)
+    return Markdown(text + (f"\n\n{footnote}" if footnote else ""))

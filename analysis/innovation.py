@@ -1,0 +1,153 @@
+"""The innovation-climate survey: the overall rating, importance against current state, preconditions, roles.
+
+All functions take the processed survey frame (answers as codes) and its codebook and return
+tables; shares are of the substantive answers (missing and "vet inte" excluded), as in the
+report, with 95 % Wilson intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import stats
+from analysis.codebooks import Codebook
+from analysis.disclosure import THRESHOLD
+from analysis.survey_figures import share
+
+GOOD, IMPORTANT = 3, 3          # "Bra" on the state scale, "Viktigt" on the importance scale
+AGREE = [1, 2]                  # "i mycket hög" or "i ganska hög utsträckning"
+CAPABILITY_GROUPS = {"God eller mycket god": [4, 5], "Varken eller": [3], "Bristfällig eller mycket bristfällig": [1, 2]}
+# Politicians (9) and managers (13) are merged: a group of 9 cannot show any answer split without
+# a cell under five respondents, and both are in leading positions.
+ROLE_GROUPS = {"Politiker och chefer": [1, 2], "Medarbetare": [3]}
+
+
+def aspects(codebook: Codebook) -> pd.DataFrame:
+    """The 11 aspects of table 1 in the report's order: number, label, state and importance variables."""
+    state = codebook.block("state")
+    return pd.DataFrame({
+        "number": range(1, len(state) + 1),
+        "aspect": [v.name.removeprefix("state_") for v in state],
+        "label": [v.label for v in state],
+        "state_variable": [v.name for v in state],
+        "importance_variable": [v.name.replace("state_", "importance_", 1) for v in state],
+    })
+
+
+def _share_row(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> dict:
+    s = share(frame, codebook, variable, codes)
+    low, high = stats.wilson(s.k, s.n)
+    return {"k": s.k, "n": s.n, "share": s.k / s.n if s.n else np.nan, "ci_low": float(low), "ci_high": float(high)}
+
+
+def aspect_shares(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Table 1: share "Bra" (state) and share "Viktigt" (importance) per aspect, and the gap between them."""
+    rows = []
+    for a in aspects(codebook).itertuples(index=False):
+        state = _share_row(frame, codebook, a.state_variable, [GOOD])
+        importance = _share_row(frame, codebook, a.importance_variable, [IMPORTANT])
+        rows.append({"number": a.number, "aspect": a.aspect, "label": a.label,
+                     **{f"state_{k}": v for k, v in state.items()},
+                     **{f"importance_{k}": v for k, v in importance.items()}})
+    out = pd.DataFrame(rows)
+    out["gap"] = out["importance_share"] - out["state_share"]
+    return out
+
+
+def paired_gaps(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per aspect, on respondents who rated both its state and its importance.
+
+    ``mean_gap``: mean of importance code − state code (both three-step scales, higher = better
+    or more important), so +2 means "viktigt" but "bristfällig". ``important_not_good`` and
+    ``good_not_important`` are the discordant pairs of the dichotomised answers; the exact
+    McNemar test asks whether they differ. The Wilcoxon signed-rank test uses all three steps.
+    Both families are Holm-adjusted across the 11 aspects.
+    """
+    rows = []
+    for a in aspects(codebook).itertuples(index=False):
+        both = frame[[a.state_variable, a.importance_variable]].dropna().astype(int)
+        diff = both[a.importance_variable] - both[a.state_variable]
+        important = both[a.importance_variable] == IMPORTANT
+        good = both[a.state_variable] == GOOD
+        b, c = int((important & ~good).sum()), int((~important & good).sum())
+        n_nonzero, p_wilcoxon = stats.signed_rank_test(diff)
+        rows.append({"number": a.number, "label": a.label, "n_pairs": len(both), "mean_gap": diff.mean(),
+                     "important_not_good": b, "good_not_important": c, "p_mcnemar": stats.mcnemar_exact(b, c),
+                     "n_nonzero": n_nonzero, "p_wilcoxon": p_wilcoxon})
+    out = pd.DataFrame(rows)
+    out["p_mcnemar_holm"] = stats.holm(out["p_mcnemar"])
+    out["p_wilcoxon_holm"] = stats.holm(out["p_wilcoxon"])
+    return out
+
+
+QUADRANTS = {  # Martilla & James (1977), in Swedish
+    (True, False): "Koncentrera insatserna här",
+    (True, True): "Fortsätt det goda arbetet",
+    (False, False): "Låg prioritet",
+    (False, True): "Möjligen överinsats",
+}
+
+
+def importance_performance(shares: pd.DataFrame) -> pd.DataFrame:
+    """Importance–performance analysis: each aspect's quadrant relative to the means of both axes.
+
+    Importance is the share "Viktigt", performance the share "Bra". The crosshairs are the means
+    over the 11 aspects (the data-centred variant); with direct importance ratings bunched near
+    100 %, "high importance" means only "above the aspects' average importance".
+    """
+    out = shares[["number", "label", "importance_share", "state_share", "gap"]].copy()
+    mean_importance, mean_state = out["importance_share"].mean(), out["state_share"].mean()
+    out["quadrant"] = [QUADRANTS[(i >= mean_importance, s >= mean_state)]
+                       for i, s in zip(out["importance_share"], out["state_share"])]
+    out.attrs.update(mean_importance=mean_importance, mean_state=mean_state)
+    return out
+
+
+def capability(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The overall rating of the workplace's innovation capability, grouped as the report does."""
+    rows = [{"group": name, **_share_row(frame, codebook, "capability_overall", codes)}
+            for name, codes in CAPABILITY_GROUPS.items()]
+    out = pd.DataFrame(rows)
+    answers = frame["capability_overall"]
+    out.attrs.update(answered=int(answers.notna().sum()), dont_know=int((answers == 9).sum()),
+                     respondents=len(frame))
+    return out
+
+
+def statement_shares(frame: pd.DataFrame, codebook: Codebook, block: str) -> pd.DataFrame:
+    """Tables 2 and 3: share agreeing to a high or fairly high extent, in descending order as published."""
+    rows = [{"variable": v.name, "label": v.label, **_share_row(frame, codebook, v.name, AGREE)}
+            for v in codebook.block(block)]
+    return pd.DataFrame(rows).sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list[int]]],
+            groups: dict[str, list[int]] = ROLE_GROUPS, threshold: int = THRESHOLD) -> pd.DataFrame:
+    """Share of positive answers per role group for each ``(variable, positive codes)``, with Fisher's exact test.
+
+    Respondents without a role are left out. A group's answer split is suppressed when either
+    cell (positive or not) holds 0 < n < ``threshold`` respondents; the test of that item is then
+    suppressed too, because with published margins the p-value would reveal the table.
+    Holm's correction runs over the items whose test is shown.
+    """
+    rows = []
+    for variable, codes in items:
+        table = []
+        for name, roles in groups.items():
+            s = share(frame[frame["role"].isin(roles)], codebook, variable, codes)
+            table.append((name, s.k, s.n))
+        small = any(0 < cell < threshold for _, k, n in table for cell in (k, n - k))
+        test = stats.independence_test([[k, n - k] for _, k, n in table])
+        for name, k, n in table:
+            low, high = stats.wilson(k, n)
+            hidden = 0 < k < threshold or 0 < n - k < threshold
+            rows.append({"variable": variable, "label": codebook.variable(variable).label, "group": name, "n": n,
+                         "k": pd.NA if hidden else k,
+                         "share": np.nan if hidden or n == 0 else k / n,
+                         "ci_low": np.nan if hidden else float(low), "ci_high": np.nan if hidden else float(high),
+                         "suppressed": hidden, "test": test["test"], "p": np.nan if small else test["p"]})
+    out = pd.DataFrame(rows)
+    tested = out.drop_duplicates("variable").set_index("variable")["p"]
+    out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested), index=tested.index))
+    return out

@@ -1,0 +1,128 @@
+"""Small-sample statistics used throughout the analyses: intervals, exact and permutation tests.
+
+Conventions: 95 % intervals; Wilson intervals for single shares (good coverage for small n
+and shares near 0 or 1, where the Wald interval fails); exact or permutation tests where
+cells are small; Holm's step-down correction within a family of tests. Permutation tests
+use a fixed seed so that results are reproducible to the last digit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.stats as st
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+ALPHA = 0.05
+SEED = 20200401
+RESAMPLES = 9999
+
+
+def wilson(k, n, alpha: float = ALPHA) -> tuple:
+    """Wilson score interval for ``k`` of ``n`` (arrays allowed); (nan, nan) where n = 0."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = proportion_confint(k, np.where(n > 0, n, np.nan), alpha=alpha, method="wilson")
+    return low, high
+
+
+def with_wilson(table: pd.DataFrame, k: str = "k", n: str = "n") -> pd.DataFrame:
+    """``table`` with ``share``, ``ci_low`` and ``ci_high`` added from its count columns."""
+    out = table.copy()
+    out["share"] = np.where(out[n] > 0, out[k] / out[n].where(out[n] > 0), np.nan)
+    out["ci_low"], out["ci_high"] = wilson(out[k], out[n])
+    return out
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm-adjusted p-values (NaN stays NaN)."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="holm")[1]
+    return out
+
+
+def mcnemar_exact(improved: int, worsened: int) -> float:
+    """Exact McNemar test (two-sided binomial test on the discordant pairs); 1.0 when there are none."""
+    discordant = improved + worsened
+    return 1.0 if discordant == 0 else float(st.binomtest(improved, discordant, 0.5).pvalue)
+
+
+def signed_rank_test(differences) -> tuple[int, float]:
+    """Wilcoxon signed-rank test of paired differences (zeros dropped), p by sign-flip permutation.
+
+    Returns (number of non-zero differences, two-sided p). With ties on a three-step scale the
+    normal approximation is poor for small n; the permutation distribution is exact in
+    enumeration for up to 13 non-zero pairs and Monte Carlo (9 999 resamples, fixed seed) above.
+    """
+    d = np.asarray(differences, dtype=float)
+    d = d[~np.isnan(d) & (d != 0)]
+    if len(d) == 0:
+        return 0, 1.0
+    method = st.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
+    return len(d), float(st.wilcoxon(d, zero_method="wilcox", method=method).pvalue)
+
+
+def expected_counts(table: np.ndarray) -> np.ndarray:
+    table = np.asarray(table, dtype=float)
+    return np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+
+
+def independence_test(table) -> dict:
+    """Test of independence in a contingency table, chosen by the cell sizes.
+
+    Chi-square when every expected count is at least 5 (Cochran's rule); otherwise Fisher's
+    exact test (2 × 2) or its permutation version for r × c (Freeman–Halton by Monte Carlo,
+    9 999 resamples, fixed seed). Empty rows and columns are dropped first.
+    """
+    t = np.asarray(table, dtype=float)
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    if min(t.shape) < 2:
+        return {"test": "not testable (one row or column)", "statistic": np.nan, "p": np.nan, "min_expected": np.nan}
+    expected = expected_counts(t)
+    chi2 = st.chi2_contingency(t, correction=False)
+    if expected.min() >= 5:
+        return {"test": "chi-square", "statistic": float(chi2.statistic), "p": float(chi2.pvalue),
+                "min_expected": float(expected.min())}
+    if t.shape == (2, 2):
+        return {"test": "Fisher exact", "statistic": float(chi2.statistic),
+                "p": float(st.fisher_exact(t).pvalue), "min_expected": float(expected.min())}
+    method = st.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
+    return {"test": "Fisher–Freeman–Halton (permutation)", "statistic": float(chi2.statistic),
+            "p": float(st.fisher_exact(t.astype(int), method=method).pvalue), "min_expected": float(expected.min())}
+
+
+def cramers_v(table) -> float:
+    t = np.asarray(table, dtype=float)
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    if min(t.shape) < 2:
+        return np.nan
+    chi2 = st.chi2_contingency(t, correction=False).statistic
+    return float(np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1))))
+
+
+def cramers_v_interval(rows, cols, alpha: float = ALPHA, resamples: int = 1999) -> tuple[float, float, float]:
+    """Cramér's V of two paired categorical arrays with a percentile bootstrap interval (fixed seed).
+
+    Cramér's V is biased upwards in small samples and its bootstrap distribution is skewed,
+    so the interval is wide and asymmetric; it is a description of strength, not a test.
+    """
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    v = cramers_v(pd.crosstab(rows, cols).to_numpy())
+    rng = np.random.default_rng(SEED)
+    boot = np.empty(resamples)
+    for i in range(resamples):
+        idx = rng.integers(0, len(rows), len(rows))
+        boot[i] = cramers_v(pd.crosstab(rows[idx], cols[idx]).to_numpy())
+    low, high = np.nanquantile(boot, [alpha / 2, 1 - alpha / 2])
+    return v, float(low), float(high)
+
+
+def two_proportions(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> dict:
+    """Difference of two independent shares (2 − 1) with Newcombe's hybrid score interval and Fisher's exact p."""
+    low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", alpha=alpha)
+    p = st.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue
+    return {"difference": k2 / n2 - k1 / n1, "ci_low": float(low), "ci_high": float(high), "p": float(p)}

@@ -1,0 +1,65 @@
+"""Every notebook executes with a Jupyter kernel on the built (synthetic) data, without errors or warnings,
+and follows the conventions the report's embeds rely on."""
+
+from __future__ import annotations
+
+import re
+
+import nbclient
+import nbformat
+import pytest
+
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$", re.MULTILINE)
+
+
+def options(cell) -> dict[str, str]:
+    return dict(OPTION.findall(cell.source))
+
+
+def test_notebooks_are_numbered_in_reading_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert len(names) >= 5
+    assert all(re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", n) for n in names), names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean_and_labelled(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "raw" and "enabled: true" in nb.cells[0].source, "front matter first"
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not cell.outputs and cell.execution_count is None, f"{path.name} is committed with outputs"
+        opts = options(cell)
+        label = opts.get("label", "")
+        if label.startswith("fig-"):
+            assert opts.get("fig-cap") and opts.get("fig-alt"), f"{path.name}: {label} needs fig-cap and fig-alt"
+        if label.startswith("tbl-"):
+            assert opts.get("tbl-cap"), f"{path.name}: {label} needs tbl-cap"
+        assert "to_csv(" not in cell.source and "to_parquet(" not in cell.source and "savefig(" not in cell.source, \
+            f"{path.name} writes a file"
+
+
+def test_labels_are_unique_across_notebooks():
+    labels = [options(c).get("label") for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells
+              if c.cell_type == "code" and options(c).get("label")]
+    assert len(labels) == len(set(labels)), sorted(l for l in labels if labels.count(l) > 1)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_executes_without_errors_or_warnings(path, built, monkeypatch):
+    monkeypatch.setenv("GINO_DATA_DIR", str(built))
+    monkeypatch.setenv("PYTHONWARNINGS", "default")
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    stderr = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    assert not stderr, f"{path.name} wrote to stderr:\n" + "\n".join(stderr)
+    labelled = [c for c in nb.cells if c.cell_type == "code" and options(c).get("label", "").startswith("fig-")]
+    for cell in labelled:
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(images) == 1, f"{path.name}: {options(cell)['label']} shows {len(images)} figures"
