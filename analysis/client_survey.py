@@ -56,28 +56,47 @@ def distribution(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.D
     return table
 
 
-def by_municipality(frame: pd.DataFrame, codebook: Codebook, table_of) -> pd.DataFrame:
-    """``table_of(group)`` for each municipality in ``frame``, stacked, with ``kommun`` and ``municipality`` (name)."""
+def by_municipality(frame: pd.DataFrame, codebook: Codebook, counts: pd.DataFrame, table_of) -> pd.DataFrame:
+    """``table_of(group)`` per municipality as published: groups that ``disclosure.protect`` flags
+    on ``counts`` (one row per municipality code) are pooled into one merged row, placed last."""
     key, names = codebook.identifiers["municipality"], codebook.municipalities
-    parts = [table_of(group).assign(kommun=code, municipality=names.get(code, code))
-             for code, group in frame.groupby(key, sort=True)]
-    return pd.concat(parts, ignore_index=True)
+    hidden = disclosure.protect(counts)
+    labels = disclosure.group_labels(frame[key], hidden, names)
+    order = sorted(set(labels) - {disclosure.MERGED}) + ([disclosure.MERGED] if hidden.any() else [])
+    parts = [table_of(frame[labels == label]).assign(municipality=label) for label in order]
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["merged_note"] = disclosure.merged_note(hidden, names)
+    return out
+
+
+def answer_counts(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.DataFrame:
+    """Respondents per municipality × answer code of ``variable`` (the cells disclosure control checks)."""
+    return pd.crosstab(frame[codebook.identifiers["municipality"]], frame[variable].astype("Int64"))
 
 
 def distribution_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.DataFrame:
-    """``distribution`` per municipality, with disclosure control.
+    """``distribution`` per municipality; municipalities with a cell of 1–4 respondents are merged (see
+    ``by_municipality``), so with many answer codes most small municipalities end up in the merged row."""
+    return by_municipality(frame, codebook, answer_counts(frame, codebook, variable),
+                           lambda group: distribution(group, codebook, variable))
 
-    A municipality × answer cell with 0 < n < 5 is blanked (its count, share and interval);
-    a municipality whose substantive total is under 5 is blanked whole (every cell and the
-    total). This is primary suppression only, as ``analysis.disclosure`` defines it.
-    """
-    table = by_municipality(frame, codebook, lambda group: distribution(group, codebook, variable))
-    out = disclosure.suppress(table, "n", ["share", "ci_low", "ci_high"])
-    thin = disclosure.small(table["total"]).to_numpy()
-    for column in ["n", "total", "share", "ci_low", "ci_high"]:
-        out[column] = out[column].astype("Float64" if column in ("share", "ci_low", "ci_high") else "Int64").mask(thin)
-    out["suppressed"] = out["suppressed"] | thin
-    return out
+
+def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable: str,
+                              categories: dict[str, tuple[int, ...]]) -> pd.DataFrame:
+    """Shares of a few merged answer groups (``categories``: label -> codes) per municipality,
+    of the answers in any of the groups, with Wilson intervals; small municipalities merged."""
+    answers = frame[variable].astype("Int64")
+    grouped = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for label, codes in categories.items():
+        grouped[answers.isin(codes).fillna(False)] = label
+    counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped)
+
+    def table_of(group: pd.DataFrame) -> pd.DataFrame:
+        n = grouped[group.index].value_counts().reindex(list(categories), fill_value=0)
+        return stats.with_wilson(pd.DataFrame({"category": list(categories), "k": n.to_numpy(),
+                                               "n": int(n.sum())}))
+
+    return by_municipality(frame, codebook, counts, table_of)
 
 
 # --- travel distance × preferred meeting form (2018) -----------------------------------------
@@ -113,14 +132,14 @@ def collapsed_distance_by_form(frame: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=COLLAPSED_ROWS, columns=COLLAPSED_COLUMNS, fill_value=0)
 
 
-def association(table: pd.DataFrame, rows, columns) -> dict:
+def association(table: pd.DataFrame, rows, columns, resamples: int = 1999) -> dict:
     """``stats.independence_test`` on ``table`` with Cramér's V and its bootstrap interval from the paired answers."""
-    v, low, high = stats.cramers_v_interval(np.asarray(rows), np.asarray(columns))
+    v, low, high = stats.cramers_v_interval(np.asarray(rows), np.asarray(columns), resamples=resamples)
     return {"n": int(table.to_numpy().sum()), **stats.independence_test(table.to_numpy()),
             "cramers_v": v, "v_low": low, "v_high": high}
 
 
-def distance_form_test(frame: pd.DataFrame) -> pd.DataFrame:
+def distance_form_test(frame: pd.DataFrame, resamples: int = 1999) -> pd.DataFrame:
     """Is the preferred meeting form independent of travel distance? Two rows, ``full`` and ``collapsed``.
 
     ``full``: the 5 × 6 table (empty rows and columns dropped). With about 110 answers over
@@ -130,32 +149,35 @@ def distance_form_test(frame: pd.DataFrame) -> pd.DataFrame:
     ``collapsed``: under 20 km / 20 km or more (bands 1–2 vs 3–5) × on site (office, home
     visit) / remote (telephone, video, chat). The 2 × 2 table asks the substantive question
     (do those who travel far prefer to meet at a distance?) with one degree of freedom,
-    so it has more power against that alternative, and its cells are large enough for the
-    test and for Cramér's V (= |phi|) to be stable. "Annat" (code 6) is excluded: it is
+    so it has more power against that alternative, and its cells are usually large enough
+    for the chi-square test (``independence_test`` falls back to Fisher's exact test when an
+    expected count is under 5) and for Cramér's V (= |phi|) to be stable. "Annat" (code 6) is excluded: it is
     neither on site nor remote, we do not know what it stands for, and it is rare.
     The cut at 20 km is fixed in advance (the codebook's band limit nearest to a short
     trip in these municipalities), not chosen after looking at the data.
 
     Each row: ``n``, ``test``, ``statistic`` (Pearson chi-square), ``p``, ``min_expected``,
-    ``cramers_v`` with its 95 % percentile bootstrap interval ``v_low``–``v_high``.
+    ``cramers_v`` with its 95 % percentile bootstrap interval ``v_low``–``v_high`` (``resamples``
+    bootstrap samples, fixed seed).
     """
     both, collapsed = answered_both(frame), collapsed_answers(frame)
     rows = {
-        "full": association(distance_by_form(frame), both[DISTANCE], both[FORM]),
-        "collapsed": association(collapsed_distance_by_form(frame), collapsed["distance"], collapsed["form"]),
+        "full": association(distance_by_form(frame), both[DISTANCE], both[FORM], resamples),
+        "collapsed": association(collapsed_distance_by_form(frame), collapsed["distance"], collapsed["form"], resamples),
     }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("table")
 
 
 # --- remote preference by distance -------------------------------------------------------------
 
-def remote_preference_data(frame: pd.DataFrame) -> pd.DataFrame:
-    """The model's data: ``band``, ``km`` (band midpoint, ``DISTANCE_KM``) and ``remote`` (1 for
-    telephone, video, chat; 0 for office or home visit; "annat" dropped)."""
+def remote_preference_data(frame: pd.DataFrame, km: dict = DISTANCE_KM) -> pd.DataFrame:
+    """The model's data: ``band``, ``km`` (the band's distance in ``km``, by default the midpoints
+    ``DISTANCE_KM``) and ``remote`` (1 for telephone, video, chat; 0 for office or home visit;
+    "annat" dropped)."""
     both = answered_both(frame)
     both = both[both[FORM] != OTHER]
     return pd.DataFrame({"band": both[DISTANCE].to_numpy(),
-                         "km": both[DISTANCE].map(DISTANCE_KM).to_numpy(dtype=float),
+                         "km": both[DISTANCE].map(km).to_numpy(dtype=float),
                          "remote": both[FORM].isin(REMOTE).to_numpy(dtype=int)})
 
 
@@ -168,14 +190,15 @@ def separated(km, remote) -> bool:
     return len(yes) == 0 or len(no) == 0 or yes.min() >= no.max() or no.min() >= yes.max()
 
 
-def remote_preference_model(frame: pd.DataFrame):
+def remote_preference_model(frame: pd.DataFrame, km: dict = DISTANCE_KM):
     """Binary logit of preferring a remote form (telephone, video, chat) over an on-site one
     (office or home visit) on travel distance; the fitted statsmodels GLM (Binomial, logit link).
 
     Distance enters linearly in km at the band midpoints of ``DISTANCE_KM`` (2.5, 12.5, 35,
-    75 and 125 km). The top band (100 km or more) is open, so its 125 km is an assumption;
-    with five distinct values the "continuous" distance is really a five-point score, and the
-    model assumes the log-odds change linearly in km across them. Respondents are treated
+    75 and 125 km; pass another ``km`` to test the choice). The top band (100 km or more) is
+    open, so its 125 km is an assumption. With five distinct values the "continuous" distance
+    is really a five-point score, and the model assumes the log-odds change linearly in km
+    across them. Intervals are Wald intervals (``remote_slope``). Respondents are treated
     as independent: clustering within municipalities (which differ in both distance and
     services offered) is ignored, because eight clusters are too few for cluster-robust
     errors, so the interval is somewhat too narrow if municipalities differ.
@@ -192,7 +215,7 @@ def remote_preference_model(frame: pd.DataFrame):
     with only remote answers (as can happen in the two far bands with few respondents)
     do not by themselves separate the data as long as a nearer band has both outcomes.
     """
-    data = remote_preference_data(frame)
+    data = remote_preference_data(frame, km)
     if separated(data["km"], data["remote"]):
         raise ValueError("travel distance separates remote from on-site preference: the logit has no finite estimate")
     return smf.glm("remote ~ km", data=data, family=sm.families.Binomial()).fit()
@@ -219,12 +242,13 @@ def predicted_remote(result, km_grid) -> pd.DataFrame:
                          "ci_low": frame["mean_ci_lower"].to_numpy(), "ci_high": frame["mean_ci_upper"].to_numpy()})
 
 
-def remote_share_by_band(frame: pd.DataFrame) -> pd.DataFrame:
-    """Observed share preferring a remote form per distance band (``k`` of ``n``) with Wilson intervals."""
-    data = remote_preference_data(frame)
+def remote_share_by_band(frame: pd.DataFrame, km: dict = DISTANCE_KM) -> pd.DataFrame:
+    """Observed share preferring a remote form per distance band (``k`` of ``n``) with Wilson
+    intervals, and the band's ``km``."""
+    data = remote_preference_data(frame, km)
     table = (data.groupby("band")["remote"].agg(k="sum", n="size")
              .reindex(DISTANCE_BANDS, fill_value=0).rename_axis("band").reset_index())
-    table["km"] = table["band"].map(DISTANCE_KM)
+    table["km"] = table["band"].map(km)
     return stats.with_wilson(table)
 
 
@@ -293,14 +317,35 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
 
 
 def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Share positive per municipality and indicator (``k``, ``n``, ``share``, Wilson interval),
-    with municipality names; a cell whose substantive ``n`` is 0 < n < 5 is blanked."""
-    table = by_municipality(frame, codebook,
-                            lambda group: headline_indicators(group, codebook).drop(columns=["of_ten", "published_of_ten"]))
-    return disclosure.suppress(table, "n", ["k", "share", "ci_low", "ci_high"])
+    """Share positive per municipality and indicator (``k``, ``n``, ``share``, Wilson interval).
+
+    Disclosure control per indicator: where a municipality's positive or other substantive
+    answers number 1–4 (``disclosure.protect``), its row is blank (``suppressed``) and its
+    answers are pooled in the indicator's merged row, so shown rows plus the merged row add
+    up to the regional total and nothing can be recovered by subtraction.
+    """
+    key, names = codebook.identifiers["municipality"], codebook.municipalities
+    rows = []
+    for variable in INDICATORS:
+        answers = frame[variable].astype("Int64")
+        substantive = answers.notna() & ~answers.isin(list(codebook.variable(variable).scale.dont_know))
+        positive = answers.isin(POSITIVE).fillna(False)
+        counts = pd.DataFrame({"positive": positive[substantive], "other": ~positive[substantive]}) \
+            .groupby(frame.loc[substantive, key]).sum()
+        hidden = disclosure.protect(counts)
+        groups = [(names.get(code, code), frame[key] == code) for code in counts.index if not hidden[code]]
+        if hidden.any():
+            groups.append((disclosure.MERGED, frame[key].isin(hidden[hidden].index)))
+        for label, members in groups:
+            s = survey_figures.share(frame[members], codebook, variable, list(POSITIVE))
+            rows.append({"variable": variable, "municipality": label, "k": s.k, "n": s.n, "suppressed": False})
+        rows += [{"variable": variable, "municipality": names.get(code, code), "k": pd.NA, "n": pd.NA,
+                  "suppressed": True} for code in hidden[hidden].index]
+    table = pd.DataFrame(rows).astype({"k": "Int64", "n": "Int64"})
+    return stats.with_wilson(table)
 
 
 def respondents_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Respondents per municipality (``n``), blanked where 0 < n < 5."""
-    table = by_municipality(frame, codebook, lambda group: pd.DataFrame({"n": [len(group)]}))
-    return disclosure.suppress(table, "n", [])
+    """Respondents per municipality (``n``); municipalities with 1–4 respondents merged."""
+    counts = frame[codebook.identifiers["municipality"]].value_counts().to_frame("n")
+    return by_municipality(frame, codebook, counts, lambda group: pd.DataFrame({"n": [len(group)]}))

@@ -1,9 +1,11 @@
 """Disclosure control: no sub-group cell with fewer than five respondents is published.
 
-A cell of a sub-group (a municipality, a role, a municipality × answer) whose count n
-satisfies 0 < n < threshold is suppressed: its count and every figure computed from it
-are blanked and shown as "–" with a footnote. Zero cells are not suppressed (nobody can be
-identified in an empty cell).
+A sub-group (a municipality, a role group) is shown only if each of its cells (answer
+counts) is 0 or at least ``THRESHOLD``. Groups that fail are not shown one by one but
+merged into one row ("Övriga … (sammanslagna)"), and more groups are merged until the
+merged row passes the same rule. Because the merged row plus the shown rows add up to the
+published totals, no small cell can then be recovered by subtraction either. Zero cells are
+not a risk (nobody can be identified in an empty cell).
 """
 
 from __future__ import annotations
@@ -13,20 +15,45 @@ import pandas as pd
 THRESHOLD = 5
 SUPPRESSED = "–"
 FOOTNOTE = f"– = färre än {THRESHOLD} svarande; värdet redovisas inte."
+MERGED = "Övriga kommuner (sammanslagna)"
+MERGED_NOTE = (f"{MERGED}: de kommuner som visas med – i kolumnen, sammanslagna så att ingen cell har färre än "
+               f"{THRESHOLD} svarande och ingen liten cell kan räknas fram ur summorna.")
 
 
 def small(n: pd.Series, threshold: int = THRESHOLD) -> pd.Series:
     return (n > 0) & (n < threshold)
 
 
-def suppress(table: pd.DataFrame, n: str, columns: list[str], threshold: int = THRESHOLD) -> pd.DataFrame:
-    """``table`` with ``n`` and ``columns`` set to NA where 0 < n < threshold, and a ``suppressed`` flag."""
-    out = table.copy()
-    mask = small(out[n], threshold)
-    for column in [n, *columns]:
-        out[column] = out[column].astype("Float64" if out[column].dtype.kind == "f" else "Int64").mask(mask)
-    out["suppressed"] = mask
-    return out
+def protect(counts: pd.DataFrame, threshold: int = THRESHOLD) -> pd.Series:
+    """Which groups (rows of ``counts``, one column per cell) must be merged rather than shown.
+
+    Primary: groups with a cell 0 < n < threshold. Secondary: while the merged groups' summed
+    cells (or their summed total) are themselves 0 < n < threshold, the smallest remaining
+    group is merged too; if every group ends up merged, the merged row is the published total.
+    """
+    counts = counts.fillna(0)
+    hidden = ((counts > 0) & (counts < threshold)).any(axis=1)
+    while True:
+        merged = counts[hidden].sum()
+        if not (small(merged, threshold).any() or 0 < merged.sum() < threshold):
+            return hidden
+        totals = counts[~hidden].sum(axis=1)
+        totals = totals[totals > 0]  # merging an empty group adds nothing
+        if totals.empty:
+            return hidden
+        hidden[totals.sort_values(kind="stable").index[0]] = True
+
+
+def group_labels(keys: pd.Series, hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> pd.Series:
+    """Each respondent's group as published: its own name, or ``merged`` for a protected group."""
+    names = names or {}
+    return keys.map(lambda k: merged if hidden.get(k, False) else names.get(k, k))
+
+
+def merged_note(hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> str:
+    """A footnote saying which groups the merged row holds (empty when none)."""
+    groups = [names.get(k, k) if names else k for k in hidden[hidden].index]
+    return f"{merged}: {', '.join(groups)} (var för sig färre än {THRESHOLD} i någon cell)." if groups else ""
 
 
 def unsuppressed_small_cells(table: pd.DataFrame, count_columns: list[str], threshold: int = THRESHOLD) -> pd.DataFrame:

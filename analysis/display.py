@@ -27,6 +27,13 @@ def share_ci(share, low, high, decimals: int = 0) -> str:
     return f"{sv_percent(share, decimals)} ({sv_number(low * 100, decimals)}–{sv_number(high * 100, decimals)})"
 
 
+def swedish_text(values: pd.Series) -> pd.Series:
+    """Text cells shown the Swedish way: decimal comma in numbers, 'ja'/'nej' for True/False."""
+    import re
+
+    return values.astype(str).map(lambda v: {"True": "ja", "False": "nej"}.get(v, re.sub(r"(?<=\d)\.(?=\d)", ",", v)))
+
+
 def count(n) -> str:
     return SUPPRESSED if pd.isna(n) else sv_number(int(n))
 

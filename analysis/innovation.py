@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import stats
+from analysis import disclosure, stats
 from analysis.codebooks import Codebook
-from analysis.disclosure import THRESHOLD
 from analysis.survey_figures import share
 
 GOOD, IMPORTANT = 3, 3          # "Bra" on the state scale, "Viktigt" on the importance scale
@@ -123,31 +122,32 @@ def statement_shares(frame: pd.DataFrame, codebook: Codebook, block: str) -> pd.
 
 
 def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list[int]]],
-            groups: dict[str, list[int]] = ROLE_GROUPS, threshold: int = THRESHOLD) -> pd.DataFrame:
+            groups: dict[str, list[int]] = ROLE_GROUPS) -> pd.DataFrame:
     """Share of positive answers per role group for each ``(variable, positive codes)``, with Fisher's exact test.
 
-    Respondents without a role are left out. A group's answer split is suppressed when either
-    cell (positive or not) holds 0 < n < ``threshold`` respondents; the test of that item is then
-    suppressed too, because with published margins the p-value would reveal the table.
-    Holm's correction runs over the items whose test is shown.
+    Respondents without a role are left out. Disclosure control per item (``disclosure.protect``
+    on each group's positive and other answers): a group with a cell of 1–4 is not shown, and
+    since the item's total is published in table 1, the other group would reveal it by
+    subtraction, so with two groups both are hidden; the test is hidden with them, because with
+    published margins the p-value would reveal the table. Holm's correction runs over the shown tests.
     """
     rows = []
     for variable, codes in items:
-        table = []
-        for name, roles in groups.items():
-            s = share(frame[frame["role"].isin(roles)], codebook, variable, codes)
-            table.append((name, s.k, s.n))
-        small = any(0 < cell < threshold for _, k, n in table for cell in (k, n - k))
-        test = stats.independence_test([[k, n - k] for _, k, n in table])
-        for name, k, n in table:
-            low, high = stats.wilson(k, n)
-            hidden = 0 < k < threshold or 0 < n - k < threshold
-            rows.append({"variable": variable, "label": codebook.variable(variable).label, "group": name, "n": n,
-                         "k": pd.NA if hidden else k,
-                         "share": np.nan if hidden or n == 0 else k / n,
-                         "ci_low": np.nan if hidden else float(low), "ci_high": np.nan if hidden else float(high),
-                         "suppressed": hidden, "test": test["test"], "p": np.nan if small else test["p"]})
-    out = pd.DataFrame(rows)
+        counts = {name: share(frame[frame["role"].isin(roles)], codebook, variable, codes) for name, roles in groups.items()}
+        cells = pd.DataFrame({"positive": [s.k for s in counts.values()], "other": [s.n - s.k for s in counts.values()]},
+                             index=list(counts))
+        hidden = disclosure.protect(cells)
+        test = stats.independence_test(cells.to_numpy())
+        for name, s in counts.items():
+            low, high = stats.wilson(s.k, s.n)
+            shown = not hidden[name]
+            rows.append({"variable": variable, "label": codebook.variable(variable).label, "group": name,
+                         "n": s.n if shown else pd.NA, "k": s.k if shown else pd.NA,
+                         "share": s.k / s.n if shown and s.n else np.nan,
+                         "ci_low": float(low) if shown else np.nan, "ci_high": float(high) if shown else np.nan,
+                         "suppressed": not shown, "test": test["test"],
+                         "p": test["p"] if not hidden.any() else np.nan})
+    out = pd.DataFrame(rows).astype({"n": "Int64", "k": "Int64"})
     tested = out.drop_duplicates("variable").set_index("variable")["p"]
     out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested), index=tested.index))
     return out

@@ -12,7 +12,7 @@ import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
+from matplotlib import colormaps, patheffects
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm, to_hex
 from matplotlib.lines import Line2D
@@ -30,6 +30,7 @@ LAND_GREY = "#e3e3e3"
 CONTEXT_GREY = "#f3f3f3"
 DENSITY_CMAP = SEQUENTIAL + "_r"  # light = sparse, so the thick study outlines stay visible
 CENTRE_COLOUR, TATORT_COLOUR = OKABE_ITO[4], OKABE_ITO[0]
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]  # keeps labels legible over any fill
 
 
 def municipality_layer(shapes: gpd.GeoDataFrame, municipalities: pd.DataFrame,
@@ -72,7 +73,7 @@ def add_scale_bar(ax, location: str = "lower left") -> None:
 
 
 def _outlines(ax, layer: gpd.GeoDataFrame, study_codes: list[str]) -> None:
-    """Thin white-grey borders for every kommun, thick black ones around the study municipalities."""
+    """Thin grey borders for every kommun, thick black ones around the study municipalities."""
     layer.boundary.plot(ax=ax, color="#666666", linewidth=0.5, zorder=3)
     study = layer[layer["kommun_kod"].isin(study_codes)]
     study.dissolve().boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4)
@@ -113,11 +114,8 @@ def class_colours(k: int, cmap: str = DENSITY_CMAP) -> list[str]:
 
 
 def _label_municipalities(ax, layer: gpd.GeoDataFrame) -> None:
-    from matplotlib import patheffects
-
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for point, name in zip(layer.geometry.representative_point(), layer["kommun_namn"]):
-        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=7, path_effects=halo, zorder=5)
+        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=7, path_effects=HALO, zorder=5)
 
 
 def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.GeoDataFrame | None = None,
@@ -138,14 +136,25 @@ def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.Ge
 
 # ---------------------------------------------------------------- (b) tätorter
 
-def marker_area(population, people_per_point: float = 150.0):
+def marker_area(population, people_per_point: float = 120.0):
     """Marker area (points²) proportional to population, with a floor so the smallest tätorter show."""
-    return 4 + np.asarray(population, dtype=float) / people_per_point
+    return 8 + np.asarray(population, dtype=float) / people_per_point
+
+
+def _label_points(ax, towns: gpd.GeoDataFrame) -> None:
+    for point, name in zip(towns.geometry, towns["tatort"]):
+        ax.annotate(name, (point.x, point.y), xytext=(5, 3), textcoords="offset points", fontsize=7,
+                    path_effects=HALO, zorder=7)
 
 
 def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes: list[str],
-               context: gpd.GeoDataFrame | None = None, legend_sizes=(500, 5000, 50000)) -> plt.Figure:
-    """Tätorter of the mapped kommuner as circles sized by population, centres in their own colour."""
+               context: gpd.GeoDataFrame | None = None, label_codes: tuple[str, ...] = (),
+               legend_sizes=(500, 5000, 50000)) -> plt.Figure:
+    """Tätorter of the mapped kommuner as circles sized by population, centres in their own colour.
+
+    ``label_codes``: tätort codes whose names are written beside their circle (e.g. those far from
+    their centre).
+    """
     towns = tatorter[tatorter["kommun_kod"].isin(layer["kommun_kod"])].sort_values("population", ascending=False)
     fig, ax = _map_axes(layer, context)
     layer.plot(ax=ax, color=LAND_GREY, linewidth=0, zorder=1)
@@ -153,6 +162,7 @@ def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes:
     colours = np.where(towns["is_centre"], CENTRE_COLOUR, TATORT_COLOUR)
     ax.scatter(towns.geometry.x, towns.geometry.y, s=marker_area(towns["population"]), c=colours,
                alpha=0.85, edgecolors="white", linewidths=0.5, zorder=6)
+    _label_points(ax, towns[towns["tatortskod"].isin(label_codes)])
     kinds = [Line2D([], [], marker="o", linestyle="", color=col, markersize=7, label=lab)
              for col, lab in ((CENTRE_COLOUR, "Centralort"), (TATORT_COLOUR, "Annan tätort"))]
     sizes = [Line2D([], [], marker="o", linestyle="", color="#999999", markeredgecolor="white",
@@ -184,8 +194,8 @@ def population_grid_map(layer: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, study_
     year = f" ({years[0]})" if len(years) == 1 else ""
     bar.set_label(f"Invånare per km²-ruta{year}", fontsize=8)
     bar.ax.yaxis.set_label_position("left")
-    ax.legend(handles=[Patch(facecolor=LAND_GREY, edgecolor="#999999", linewidth=0.5, label="Ingen bosatt i rutan"), _study_outline_handle()],
-              loc="lower right", fontsize=8, framealpha=0.9)
+    no_one = Patch(facecolor=LAND_GREY, edgecolor="#999999", linewidth=0.5, label="Ingen bosatt i rutan")
+    ax.legend(handles=[no_one, _study_outline_handle()], loc="lower center", fontsize=8, framealpha=0.9)
     _finish_map(ax)
     return fig
 

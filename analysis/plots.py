@@ -36,6 +36,6 @@ def apply_style() -> None:
 def swedish_axis(axis, decimals: int = 0, percent: bool = False) -> None:
     """Tick labels with decimal comma and space thousands separator (``percent``: 0.25 -> '25 %')."""
     if percent:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"{sv_number(x * 100, decimals)} %"))
+        axis.set_major_formatter(FuncFormatter(lambda x, _: f"{sv_number(x * 100, decimals)}\u00a0%"))
     else:
         axis.set_major_formatter(FuncFormatter(lambda x, _: sv_number(x, decimals)))

@@ -73,3 +73,7 @@ def region_facts() -> pd.DataFrame:
 
 def published_survey_comparison() -> pd.DataFrame:
     return pd.read_csv(_require("published_survey_figures_comparison.csv"), dtype=str, keep_default_na=False)
+
+
+def published_region_facts_comparison() -> pd.DataFrame:
+    return pd.read_csv(_require("published_region_facts_comparison.csv"), dtype=str, keep_default_na=False)

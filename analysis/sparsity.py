@@ -88,17 +88,20 @@ def mean_distance_to_centre(cells: pd.DataFrame, tatorter: pd.DataFrame, kommun_
 def outside_tatorter(municipalities: pd.DataFrame) -> pd.DataFrame:
     """People living outside tätorter per kommun: population, population_outside_tatorter, share_outside_tatorter.
 
-    Caveat: ``population_in_tatorter`` counts tätort residents on 31 December 2020 while
+    Caveats: ``population_in_tatorter`` counts tätort residents on 31 December 2020 while
     ``population`` is the municipal population at the end of 2019, so the share mixes two dates
-    (a municipality that shrank during 2020 comes out slightly too low). It is clipped at 0.
+    (a municipality that shrank during 2020 comes out slightly too low). A tätort is counted in
+    the kommun of its code even where it extends into neighbours (Stockholm, Göteborg), so
+    ``population_outside_tatorter`` can be negative; it is kept as is, so that sums over a region
+    balance out, and only ``share_outside_tatorter`` is clipped at 0.
     """
     m = municipalities
-    outside = (m["population"] - m["population_in_tatorter"]).clip(lower=0)
+    outside = m["population"] - m["population_in_tatorter"]
     return pd.DataFrame({
         "kommun_kod": m["kommun_kod"].to_numpy(),
         "population": m["population"].to_numpy(),
         "population_outside_tatorter": outside.to_numpy(),
-        "share_outside_tatorter": (outside / m["population"]).to_numpy(),
+        "share_outside_tatorter": (outside / m["population"]).clip(lower=0).to_numpy(),
     })
 
 

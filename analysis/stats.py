@@ -30,8 +30,9 @@ def wilson(k, n, alpha: float = ALPHA) -> tuple:
 def with_wilson(table: pd.DataFrame, k: str = "k", n: str = "n") -> pd.DataFrame:
     """``table`` with ``share``, ``ci_low`` and ``ci_high`` added from its count columns."""
     out = table.copy()
-    out["share"] = np.where(out[n] > 0, out[k] / out[n].where(out[n] > 0), np.nan)
-    out["ci_low"], out["ci_high"] = wilson(out[k], out[n])
+    k_, n_ = (pd.to_numeric(out[c], errors="coerce").astype(float) for c in (k, n))  # NA (suppressed) -> nan
+    out["share"] = k_ / n_.where(n_ > 0)
+    out["ci_low"], out["ci_high"] = wilson(k_, n_)
     return out
 
 
