@@ -73,20 +73,24 @@ def form_by_distance(crosstab: pd.DataFrame, codebook: Codebook) -> Figure:
     return fig
 
 
-def remote_by_distance(predicted: pd.DataFrame, observed: pd.DataFrame) -> Figure:
+def remote_by_distance(predicted: pd.DataFrame | None, observed: pd.DataFrame) -> Figure:
     """The logit's predicted probability of preferring a remote form against distance, with
     its 95 % interval as a band (``client_survey.predicted_remote``), and the observed share
     per distance band at the band's assumed km as points with Wilson intervals
     (``client_survey.remote_share_by_band``)."""
     fig, ax = plt.subplots()
-    ax.fill_between(predicted["km"], predicted["ci_low"], predicted["ci_high"], color=plots.OKABE_ITO[1], alpha=0.3,
-                    lw=0, label="95 % konfidensintervall (modell)")
-    ax.plot(predicted["km"], predicted["p"], color=plots.OKABE_ITO[4], lw=2, label="Logistisk regression")
+    if predicted is not None:
+        ax.fill_between(predicted["km"], predicted["ci_low"], predicted["ci_high"], color=plots.OKABE_ITO[1],
+                        alpha=0.3, lw=0, label="95 % konfidensintervall (modell)")
+        ax.plot(predicted["km"], predicted["p"], color=plots.OKABE_ITO[4], lw=2, label="Logistisk regression")
+    else:
+        ax.text(0.5, 0.5, "Modellen kan inte skattas: avståndet skiljer svaren helt åt", transform=ax.transAxes,
+                ha="center", fontsize=9)
     shown = observed[observed["n"] > 0]
     counts = ", ".join(str(n) for n in shown["n"])
     ax.errorbar(shown["km"], shown["share"], yerr=_errors(shown), fmt="o", color="black", capsize=3, ms=5,
                 label=f"Observerad andel per avståndsklass, 95 % KI\n(n = {counts})")
-    ax.set_xlim(0, predicted["km"].max())
+    ax.set_xlim(0, 150 if predicted is None else predicted["km"].max())
     ax.set_ylim(0, 1.04)
     plots.swedish_axis(ax.xaxis)
     plots.swedish_axis(ax.yaxis, percent=True)

@@ -89,7 +89,8 @@ def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable:
     grouped = pd.Series(pd.NA, index=frame.index, dtype="string")
     for label, codes in categories.items():
         grouped[answers.isin(codes).fillna(False)] = label
-    counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped)
+    # Respondents in none of the groups (missing, "annat") are a cell too: respondent counts would reveal them.
+    counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped.fillna("none"))
 
     def table_of(group: pd.DataFrame) -> pd.DataFrame:
         n = grouped[group.index].value_counts().reindex(list(categories), fill_value=0)
@@ -211,19 +212,21 @@ def remote_preference_model(frame: pd.DataFrame, km: dict = DISTANCE_KM):
     ``distance_form_test``).
 
     Separation: if distance separates the outcome (``separated``) there is no finite
-    estimate, and a ``ValueError`` is raised rather than returning a diverging fit. Bands
+    estimate, and None is returned rather than a diverging fit (the notebook then says so). Bands
     with only remote answers (as can happen in the two far bands with few respondents)
     do not by themselves separate the data as long as a nearer band has both outcomes.
     """
     data = remote_preference_data(frame, km)
     if separated(data["km"], data["remote"]):
-        raise ValueError("travel distance separates remote from on-site preference: the logit has no finite estimate")
+        return None
     return smf.glm("remote ~ km", data=data, family=sm.families.Binomial()).fit()
 
 
-def remote_slope(result, per_km: float = 10.0) -> dict:
+def remote_slope(result, per_km: float = 10.0) -> dict | None:
     """The distance coefficient (log-odds per km) with its 95 % Wald interval and p, and the
-    odds ratio per ``per_km`` km with its interval."""
+    odds ratio per ``per_km`` km with its interval (None without a model)."""
+    if result is None:
+        return None
     low, high = result.conf_int().loc["km"]
     slope = result.params["km"]
     return {"slope": slope, "ci_low": low, "ci_high": high, "p": result.pvalues["km"], "n": int(result.nobs),
@@ -235,7 +238,9 @@ def predicted_remote(result, km_grid) -> pd.DataFrame:
     """Predicted probability of preferring a remote form at each distance of ``km_grid`` with a
     95 % interval: the Wald interval of the linear predictor transformed by the inverse logit
     (statsmodels' "endpoint" method), so it stays inside 0–1, unlike the delta method on the
-    probability scale."""
+    probability scale. None without a model."""
+    if result is None:
+        return None
     grid = pd.DataFrame({"km": np.asarray(km_grid, dtype=float)})
     frame = result.get_prediction(grid).summary_frame(alpha=stats.ALPHA)
     return pd.DataFrame({"km": grid["km"], "p": frame["mean"].to_numpy(),
@@ -312,28 +317,43 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
     common = set(frame_2018[key]) & set(frame_2019[key])
     samples = {"all": (frame_2018, frame_2019),
                "common": (frame_2018[frame_2018[key].isin(common)], frame_2019[frame_2019[key].isin(common)])}
-    return pd.concat([year_comparison(a, b, codebook_2018).assign(sample=name) for name, (a, b) in samples.items()],
-                     ignore_index=True)
+    table = pd.concat([year_comparison(a, b, codebook_2018).assign(sample=name) for name, (a, b) in samples.items()],
+                      ignore_index=True)
+    # "all" minus "common" is the added municipalities' answers: the common row is shown only
+    # if that difference passes the disclosure rule (positive, other and non-substantive answers).
+    added = [f[~f[key].isin(common)] for f in (frame_2018, frame_2019)]
+    leaks = {v for v in INDICATORS for part in added if disclosure.small(answer_cells(part, codebook_2018, v)).any()}
+    blank = (table["sample"] == "common") & table["variable"].isin(leaks)
+    value_columns = [c for c in table.columns if c not in ("variable", "label", "sample") and not c.startswith("municipalities")]
+    table[value_columns] = table[value_columns].astype(float).mask(blank)
+    table["suppressed"] = blank
+    return table
+
+
+def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:
+    """The three cells of an indicator that disclosure control checks: positive, other substantive,
+    and not substantive (missing or "vet inte"), which respondent counts would otherwise reveal."""
+    answers = frame[variable].astype("Int64")
+    substantive = answers.notna() & ~answers.isin(list(codebook.variable(variable).scale.dont_know))
+    positive = (answers.isin(POSITIVE) & substantive).fillna(False)
+    return pd.Series({"positive": int(positive.sum()), "other": int((substantive & ~positive).sum()),
+                      "not_substantive": int((~substantive).sum())})
 
 
 def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Share positive per municipality and indicator (``k``, ``n``, ``share``, Wilson interval).
 
-    Disclosure control per indicator: where a municipality's positive or other substantive
-    answers number 1–4 (``disclosure.protect``), its row is blank (``suppressed``) and its
-    answers are pooled in the indicator's merged row, so shown rows plus the merged row add
-    up to the regional total and nothing can be recovered by subtraction.
+    Disclosure control per indicator: where any of a municipality's ``answer_cells`` holds 1–4
+    respondents (``disclosure.protect``), its row is blank (``suppressed``) and its answers are
+    pooled in the indicator's merged row, so shown rows plus the merged row add up to the
+    regional total and nothing can be recovered by subtraction.
     """
     key, names = codebook.identifiers["municipality"], codebook.municipalities
     rows = []
     for variable in INDICATORS:
-        answers = frame[variable].astype("Int64")
-        substantive = answers.notna() & ~answers.isin(list(codebook.variable(variable).scale.dont_know))
-        positive = answers.isin(POSITIVE).fillna(False)
-        counts = pd.DataFrame({"positive": positive[substantive], "other": ~positive[substantive]}) \
-            .groupby(frame.loc[substantive, key]).sum()
-        hidden = disclosure.protect(counts)
-        groups = [(names.get(code, code), frame[key] == code) for code in counts.index if not hidden[code]]
+        cells = frame.groupby(key).apply(lambda group: answer_cells(group, codebook, variable), include_groups=False)
+        hidden = disclosure.protect(cells)
+        groups = [(names.get(code, code), frame[key] == code) for code in cells.index if not hidden[code]]
         if hidden.any():
             groups.append((disclosure.MERGED, frame[key].isin(hidden[hidden].index)))
         for label, members in groups:
@@ -341,8 +361,7 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
             rows.append({"variable": variable, "municipality": label, "k": s.k, "n": s.n, "suppressed": False})
         rows += [{"variable": variable, "municipality": names.get(code, code), "k": pd.NA, "n": pd.NA,
                   "suppressed": True} for code in hidden[hidden].index]
-    table = pd.DataFrame(rows).astype({"k": "Int64", "n": "Int64"})
-    return stats.with_wilson(table)
+    return stats.with_wilson(pd.DataFrame(rows).astype({"k": "Int64", "n": "Int64"}))
 
 
 def respondents_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

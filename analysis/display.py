@@ -11,6 +11,12 @@ SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektet
                     "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
                     "frågor, kommuner och roller är konstruerade.")
 REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade resultat redovisas)."
+SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
+                "client_survey_2019": "Brukarenkäten 2019"}
+DATA_SOURCES = {"synthetic": "syntetiska", "real": "verkliga"}
+RULES = {"equal": "lika", "percent": "hela procent", "of_ten": "N av 10", "greater_than": "större än",
+         "less_than": "mindre än", "between": "inom intervallet", "approx": "ungefär (med tolerans)",
+         "just_below": "strax under"}
 
 
 def data_notice(synthetic: bool):
@@ -32,6 +38,16 @@ def swedish_text(values: pd.Series) -> pd.Series:
     import re
 
     return values.astype(str).map(lambda v: {"True": "ja", "False": "nej"}.get(v, re.sub(r"(?<=\d)\.(?=\d)", ",", v)))
+
+
+def number_text(value) -> str:
+    """A number held as text, shown the Swedish way (whole numbers with thousands spaces, else two
+    decimals below 100 and none above); other text unchanged."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return swedish_text(pd.Series([value])).iloc[0]
+    return sv_number(x, 0 if x == round(x) or abs(x) >= 100 else 2)
 
 
 def count(n) -> str:

@@ -17,9 +17,11 @@ from analysis.survey_figures import share
 GOOD, IMPORTANT = 3, 3          # "Bra" on the state scale, "Viktigt" on the importance scale
 AGREE = [1, 2]                  # "i mycket hög" or "i ganska hög utsträckning"
 CAPABILITY_GROUPS = {"God eller mycket god": [4, 5], "Varken eller": [3], "Bristfällig eller mycket bristfällig": [1, 2]}
-# Politicians (9) and managers (13) are merged: a group of 9 cannot show any answer split without
-# a cell under five respondents, and both are in leading positions.
-ROLE_GROUPS = {"Politiker och chefer": [1, 2], "Medarbetare": [3]}
+# Politicians and managers are merged (both lead; nine politicians cannot show any answer split
+# without a cell under five). Respondents without a role (code 0 here) go with the staff: left
+# out, they could be recovered by subtracting both groups from table 1's totals.
+NO_ROLE = 0
+ROLE_GROUPS = {"Politiker och chefer": [1, 2], "Medarbetare och ej angiven roll": [3, NO_ROLE]}
 
 
 def aspects(codebook: Codebook) -> pd.DataFrame:
@@ -109,7 +111,8 @@ def capability(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             for name, codes in CAPABILITY_GROUPS.items()]
     out = pd.DataFrame(rows)
     answers = frame["capability_overall"]
-    out.attrs.update(answered=int(answers.notna().sum()), dont_know=int((answers == 9).sum()),
+    dont_know = list(codebook.variable("capability_overall").scale.dont_know)
+    out.attrs.update(answered=int(answers.notna().sum()), dont_know=int(answers.isin(dont_know).sum()),
                      respondents=len(frame))
     return out
 
@@ -125,19 +128,20 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
             groups: dict[str, list[int]] = ROLE_GROUPS) -> pd.DataFrame:
     """Share of positive answers per role group for each ``(variable, positive codes)``, with Fisher's exact test.
 
-    Respondents without a role are left out. Disclosure control per item (``disclosure.protect``
-    on each group's positive and other answers): a group with a cell of 1–4 is not shown, and
-    since the item's total is published in table 1, the other group would reveal it by
-    subtraction, so with two groups both are hidden; the test is hidden with them, because with
+    The groups must together hold every respondent (a missing role is code ``NO_ROLE``), so that
+    the groups add up to table 1's totals. Disclosure control per item (``disclosure.protect``
+    on each group's positive and other answers): with two groups and a published total, one
+    group cannot be hidden alone, so both are hidden, and the test with them, because with
     published margins the p-value would reveal the table. Holm's correction runs over the shown tests.
     """
+    roles = frame["role"].astype("Int64").fillna(NO_ROLE)
     rows = []
     for variable, codes in items:
-        counts = {name: share(frame[frame["role"].isin(roles)], codebook, variable, codes) for name, roles in groups.items()}
+        counts = {name: share(frame[roles.isin(members)], codebook, variable, codes) for name, members in groups.items()}
         cells = pd.DataFrame({"positive": [s.k for s in counts.values()], "other": [s.n - s.k for s in counts.values()]},
                              index=list(counts))
         hidden = disclosure.protect(cells)
-        test = stats.independence_test(cells.to_numpy())
+        p = stats.fisher_2x2(cells.to_numpy()) if len(cells) == 2 else stats.independence_test(cells.to_numpy())["p"]
         for name, s in counts.items():
             low, high = stats.wilson(s.k, s.n)
             shown = not hidden[name]
@@ -145,8 +149,7 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
                          "n": s.n if shown else pd.NA, "k": s.k if shown else pd.NA,
                          "share": s.k / s.n if shown and s.n else np.nan,
                          "ci_low": float(low) if shown else np.nan, "ci_high": float(high) if shown else np.nan,
-                         "suppressed": not shown, "test": test["test"],
-                         "p": test["p"] if not hidden.any() else np.nan})
+                         "suppressed": not shown, "p": p if not hidden.any() else np.nan})
     out = pd.DataFrame(rows).astype({"n": "Int64", "k": "Int64"})
     tested = out.drop_duplicates("variable").set_index("variable")["p"]
     out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested), index=tested.index))

@@ -54,7 +54,7 @@ def paired_table(paired: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def statements_table(statements: pd.DataFrame, published: pd.DataFrame, prefix: str) -> pd.DataFrame:
+def statements_table(statements: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Påstående": statements["label"],
         "Andel (95 % KI)": [share_ci(r.share, r.ci_low, r.ci_high) for r in statements.itertuples()],

@@ -16,7 +16,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 ALPHA = 0.05
 SEED = 20200401
-RESAMPLES = 9999
+RESAMPLES = 9999  # Monte Carlo permutation tests: smallest possible p = 1 / 10 000
 
 
 def wilson(k, n, alpha: float = ALPHA) -> tuple:
@@ -53,18 +53,28 @@ def mcnemar_exact(improved: int, worsened: int) -> float:
 
 
 def signed_rank_test(differences) -> tuple[int, float]:
-    """Wilcoxon signed-rank test of paired differences (zeros dropped), p by sign-flip permutation.
+    """Wilcoxon signed-rank test of paired differences (zeros dropped). Returns (non-zero pairs, two-sided p).
 
-    Returns (number of non-zero differences, two-sided p). With ties on a three-step scale the
-    normal approximation is poor for small n; the permutation distribution is exact in
-    enumeration for up to 13 non-zero pairs and Monte Carlo (9 999 resamples, fixed seed) above.
+    Exact for any n, ties included: with many ties (a three-step scale) neither the tabled
+    distribution nor the normal approximation is reliable, so the null distribution of the
+    statistic given the observed mid-ranks is computed exactly: each pair's sign is + or −
+    with probability ½, and the distribution of the sum of positive ranks is built by
+    convolution. Two-sided p = P(|T − E T| ≥ |t − E T|).
     """
     d = np.asarray(differences, dtype=float)
     d = d[~np.isnan(d) & (d != 0)]
     if len(d) == 0:
         return 0, 1.0
-    method = st.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
-    return len(d), float(st.wilcoxon(d, zero_method="wilcox", method=method).pvalue)
+    doubled = np.rint(2 * st.rankdata(np.abs(d))).astype(int)  # mid-ranks are multiples of ½
+    distribution = np.zeros(doubled.sum() + 1)
+    distribution[0] = 1.0
+    for r in doubled:  # the rank enters the positive sum or not, each with probability ½
+        distribution = 0.5 * (distribution + np.concatenate([np.zeros(r), distribution[:-r]]))
+    observed = doubled[d > 0].sum()
+    centre = doubled.sum() / 2
+    values = np.arange(len(distribution))
+    p = distribution[np.abs(values - centre) >= abs(observed - centre) - 1e-9].sum()
+    return len(d), float(min(1.0, p))
 
 
 def expected_counts(table: np.ndarray) -> np.ndarray:
@@ -96,21 +106,30 @@ def independence_test(table) -> dict:
             "p": float(st.fisher_exact(t.astype(int), method=method).pvalue), "min_expected": float(expected.min())}
 
 
-def cramers_v(table) -> float:
+def cramers_v(table, corrected: bool = True) -> float:
+    """Cramér's V; by default with Bergsma's (2013) small-sample bias correction.
+
+    Uncorrected V is biased upwards in small samples (it is clearly above 0 even under
+    independence when n is about 100 and the table has many cells); the corrected version
+    subtracts the expected chi-square under independence and shrinks the dimensions.
+    """
     t = np.asarray(table, dtype=float)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
     if min(t.shape) < 2:
         return np.nan
-    chi2 = st.chi2_contingency(t, correction=False).statistic
-    return float(np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1))))
+    n = t.sum()
+    phi2 = st.chi2_contingency(t, correction=False).statistic / n
+    r, k = t.shape
+    if not corrected:
+        return float(np.sqrt(phi2 / (min(r, k) - 1)))
+    phi2 = max(0.0, phi2 - (r - 1) * (k - 1) / (n - 1))
+    r, k = r - (r - 1) ** 2 / (n - 1), k - (k - 1) ** 2 / (n - 1)
+    return float(np.sqrt(phi2 / min(r - 1, k - 1)))
 
 
 def cramers_v_interval(rows, cols, alpha: float = ALPHA, resamples: int = 1999) -> tuple[float, float, float]:
-    """Cramér's V of two paired categorical arrays with a percentile bootstrap interval (fixed seed).
-
-    Cramér's V is biased upwards in small samples and its bootstrap distribution is skewed,
-    so the interval is wide and asymmetric; it is a description of strength, not a test.
-    """
+    """Bias-corrected Cramér's V of two paired categorical arrays with a percentile bootstrap interval
+    (fixed seed). A description of strength, not a test; the interval is wide at small n."""
     rows, cols = np.asarray(rows), np.asarray(cols)
     v = cramers_v(pd.crosstab(rows, cols).to_numpy())
     rng = np.random.default_rng(SEED)
@@ -120,6 +139,12 @@ def cramers_v_interval(rows, cols, alpha: float = ALPHA, resamples: int = 1999) 
         boot[i] = cramers_v(pd.crosstab(rows[idx], cols[idx]).to_numpy())
     low, high = np.nanquantile(boot, [alpha / 2, 1 - alpha / 2])
     return v, float(low), float(high)
+
+
+def fisher_2x2(table) -> float:
+    """Fisher's exact two-sided p for a 2 × 2 table (rows may be empty: p = 1)."""
+    t = np.asarray(table, dtype=int)
+    return 1.0 if (t.sum(axis=1) == 0).any() or (t.sum(axis=0) == 0).any() else float(st.fisher_exact(t).pvalue)
 
 
 def two_proportions(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> dict:

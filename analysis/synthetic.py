@@ -279,6 +279,7 @@ def generate_twin() -> tuple[dict[str, pd.DataFrame], list[Solution], pd.DataFra
     from analysis.codebooks import load_codebooks
     from analysis.files import read_yaml
     from analysis.settings import load_settings
+    from analysis.sparsity import reference_year
     from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
 
     cfg = read_yaml(synthetic_config_path(), "synthetic-twin configuration")
@@ -288,7 +289,7 @@ def generate_twin() -> tuple[dict[str, pd.DataFrame], list[Solution], pd.DataFra
     if not all(p.exists() for p in needed):
         raise GinoError(f"{needed[0].parent}: the synthetic twin needs the public data built first; run 'gino build'")
     municipalities = pd.read_csv(needed[0], dtype={"kommun_kod": str}).set_index("kommun_kod")
-    ref_year = int("".join(c for c in load_settings().grid_reference_layer if c.isdigit())[-4:])
+    ref_year = reference_year(load_settings().grid_reference_layer)
     grid = gpd.read_parquet(needed[1])
     grid = grid[grid["ref_year"] == ref_year]
     population = municipalities["population"]

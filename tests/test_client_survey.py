@@ -101,9 +101,10 @@ def test_collapsed_test_is_fisher_exact_for_thin_2x2():
     assert result["n"] == 16  # "annat" and the missing distance are left out
     assert result["test"] == "Fisher exact"
     assert result["p"] == pytest.approx(st.fisher_exact([[8, 2], [1, 5]]).pvalue)
-    phi = (8 * 5 - 2 * 1) / math.sqrt(10 * 6 * 9 * 7)
-    assert result["cramers_v"] == pytest.approx(phi)
-    assert result["v_low"] <= phi <= result["v_high"]
+    phi2 = (8 * 5 - 2 * 1) ** 2 / (10 * 6 * 9 * 7)  # Bergsma's bias correction with n = 16, a 2 × 2 table:
+    corrected = math.sqrt(max(0, phi2 - 1 / 15) / (1 - 1 / 15))
+    assert result["cramers_v"] == pytest.approx(corrected)
+    assert result["v_low"] <= result["v_high"]
 
 
 # --- logit ----------------------------------------------------------------------------------
@@ -130,9 +131,23 @@ def test_logit_recovers_the_saturated_slope_by_hand():
     assert predicted.loc[0, "ci_high"] == pytest.approx(expit(-math.log(3) + half), rel=1e-5)
 
 
-def test_logit_refuses_separated_data():
-    with pytest.raises(ValueError, match="separates"):
-        cs.remote_preference_model(both([(1, 1, 5), (2, 2, 3), (4, 3, 4), (5, 4, 2)]))
+def test_logit_refuses_separated_data_and_the_figure_says_so():
+    result = cs.remote_preference_model(both([(1, 1, 5), (2, 2, 3), (4, 3, 4), (5, 4, 2)]))
+    assert result is None and cs.remote_slope(result) is None and cs.predicted_remote(result, [1.0]) is None
+    from analysis import client_figures
+    observed = cs.remote_share_by_band(both([(1, 1, 5), (4, 3, 4)]))
+    fig = client_figures.remote_by_distance(None, observed)
+    assert any("kan inte skattas" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_common_sample_is_hidden_when_the_added_municipalities_would_be_revealed(codebook):
+    """2019 adds one municipality with 4 answers: 'all' minus 'common' would show them, so 'common' is blank."""
+    f18 = frame(10, kommun="2417", contact_ease=[1] * 5 + [3] * 5)
+    f19 = pd.concat([frame(10, kommun="2417", contact_ease=[1] * 6 + [3] * 4),
+                     frame(4, kommun="2481", contact_ease=[1] * 4)], ignore_index=True)
+    years = cs.compare_years(f18, f19, codebook).set_index(["sample", "variable"])
+    assert not years.loc[("all", "contact_ease"), "suppressed"]
+    assert years.loc[("common", "contact_ease"), "suppressed"] and pd.isna(years.loc[("common", "contact_ease"), "share_2019"])
 
 
 def test_observed_remote_share_per_band():
@@ -161,11 +176,11 @@ def test_published_poster_value_beside_the_computed_one(codebook):
 
 def test_compare_years_fisher_and_common_municipalities(codebook):
     first = frame(5, contact_ease=[1, 2, 1, 3, 4])
-    second = frame(12, kommun=["2417"] * 10 + ["2505"] * 2, contact_ease=[1] * 9 + [4] + [3, 3])
+    second = frame(15, kommun=["2417"] * 10 + ["2505"] * 5, contact_ease=[1] * 9 + [4] + [3] * 5)
     table = cs.compare_years(first, second, codebook).set_index(["sample", "variable"])
     everyone, common = table.loc[("all", "contact_ease")], table.loc[("common", "contact_ease")]
-    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 3]]).pvalue)
-    assert everyone["difference"] == pytest.approx(9 / 12 - 3 / 5)
+    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 6]]).pvalue)
+    assert everyone["difference"] == pytest.approx(9 / 15 - 3 / 5)
     assert common["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 1]]).pvalue)
     assert common["difference"] == pytest.approx(0.9 - 0.6) and common["municipalities_2019"] == 1
     assert everyone["diff_low"] < everyone["difference"] < everyone["diff_high"]

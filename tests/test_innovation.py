@@ -60,6 +60,14 @@ def test_statements_sorted_descending():
     assert out.iloc[0]["variable"] == "culture_encourage_ideas" and out.iloc[0]["share"] == 1.0
 
 
+def test_respondents_without_role_are_counted_with_staff_so_groups_add_up_to_the_total():
+    roles = [1] * 5 + [2] * 5 + [3] * 11 + [pd.NA]
+    state = [3] * 5 + [1] * 5 + [3] * 6 + [1] * 5 + [3]
+    out = innovation.by_role(frame(role=roles, state_open_climate=state), CODEBOOK,
+                             [("state_open_climate", [3])]).set_index("group")
+    assert out["n"].sum() == 22 and out.loc["Medarbetare och ej angiven roll", "k"] == 7
+
+
 def test_by_role_hides_both_groups_when_one_has_a_small_cell():
     """Leaders 6 of 7 'Bra' (the 1 is too small): showing staff would reveal leaders from table 1's total."""
     roles = [1] * 3 + [2] * 4 + [3] * 12
@@ -74,8 +82,8 @@ def test_by_role_shows_groups_and_exact_test_when_cells_are_large_enough():
     state = [3] * 5 + [1] * 5 + [3] * 6 + [1] * 6
     out = innovation.by_role(frame(role=roles, state_open_climate=state), CODEBOOK,
                              [("state_open_climate", [3])]).set_index("group")
-    assert out.loc["Politiker och chefer", "share"] == 0.5 and out.loc["Medarbetare", "n"] == 12
-    assert out["test"].iloc[0] == "chi-square" and out["p"].iloc[0] == pytest.approx(1.0)  # expected counts all >= 5
+    assert out.loc["Politiker och chefer", "share"] == 0.5 and out.loc["Medarbetare och ej angiven roll", "n"] == 12
+    assert out["p"].iloc[0] == pytest.approx(1.0)  # Fisher's exact test on [[5, 5], [6, 6]]
 
 
 def test_tables_1_to_3_reproduced_on_the_twin(built, monkeypatch):

@@ -42,10 +42,13 @@ def test_holm_by_hand():
     assert np.isnan(stats.holm([np.nan, 0.5])[0])
 
 
-def test_signed_rank_permutation_is_exact_for_small_n():
+def test_signed_rank_is_exact_with_ties_for_any_n():
     """Five positive differences: only the all-positive and all-negative sign patterns are as extreme: 2/32."""
     assert stats.signed_rank_test([1, 2, 1, 1, 2, 0, np.nan]) == (5, pytest.approx(0.0625))
     assert stats.signed_rank_test([0, 0]) == (0, 1.0)
+    n, p = stats.signed_rank_test([1] * 30 + [2] * 10)
+    assert n == 40 and p == pytest.approx(2 / 2**40), "only the two all-same-sign patterns are as extreme"
+    assert stats.signed_rank_test([1, -1, 2, -2, 1]) == (5, pytest.approx(1.0))
 
 
 def test_independence_test_is_chosen_by_cell_size():
@@ -58,9 +61,13 @@ def test_independence_test_is_chosen_by_cell_size():
     assert stats.independence_test([[3, 0], [4, 0]])["test"].startswith("not testable")
 
 
-def test_cramers_v():
-    assert stats.cramers_v([[10, 0], [0, 10]]) == pytest.approx(1.0)
+def test_cramers_v_and_its_bias_correction():
+    assert stats.cramers_v([[10, 0], [0, 10]], corrected=False) == pytest.approx(1.0)
     assert stats.cramers_v([[5, 5], [5, 5]]) == pytest.approx(0.0)
+    # Bergsma (2013) by hand for [[8, 2], [3, 7]]: chi2 = 5.0505, n = 20, phi2 = 0.2525;
+    # corrected phi2 = 0.2525 - 1/19 = 0.1999; r~ = k~ = 2 - 1/19; V = sqrt(0.1999 / (1 - 1/19)) = 0.4594
+    assert stats.cramers_v([[8, 2], [3, 7]]) == pytest.approx(0.4594, abs=1e-4)
+    assert stats.cramers_v([[8, 2], [3, 7]], corrected=False) == pytest.approx(0.5025, abs=1e-4)
     v, low, high = stats.cramers_v_interval(np.repeat([1, 2], 20), np.tile([1, 2], 20))
     assert v == pytest.approx(0.0) and low == pytest.approx(0.0) and 0 < high < 0.5
 
