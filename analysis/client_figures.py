@@ -25,25 +25,6 @@ def _errors(table: pd.DataFrame) -> np.ndarray:
     return np.vstack([share - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - share])
 
 
-def distance_bands(distribution: pd.DataFrame) -> Figure:
-    """Horizontal bars of the travel distance bands (``client_survey.distribution`` of
-    ``travel_distance``): share of those who answered, Wilson interval, count beside the bar."""
-    table = distribution.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    y = np.arange(len(table))
-    ax.barh(y, table["share"], color=plots.OKABE_ITO[4], height=0.6)
-    ax.errorbar(table["share"], y, xerr=_errors(table), fmt="none", ecolor="black", capsize=3, lw=1)
-    for yi, (high, n) in enumerate(zip(table["ci_high"], table["n"])):
-        ax.text(high + 0.015, yi, f"n = {n}", va="center", fontsize=9)
-    ax.set_yticks(y, table["label"])
-    ax.set_xlim(0, 1)
-    plots.swedish_axis(ax.xaxis, percent=True)
-    ax.set_xlabel(f"Andel av dem som svarade (n = {int(table['total'].iloc[0])}), med 95 % konfidensintervall")
-    ax.set_ylabel("Reseavstånd till mötet")
-    fig.tight_layout()
-    return fig
-
-
 def form_by_distance(crosstab: pd.DataFrame, codebook: Codebook) -> Figure:
     """Preferred meeting form within each distance band (``client_survey.distance_by_form``):
     100 % stacked bars, one per band, with the band's n in the tick label. Forms nobody chose
