@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv hooks report build fetch check synthesize test clean
+.PHONY: venv hooks report build fetch check synthesize prerender test clean
 
 venv: $(STAMP) hooks
 
@@ -29,6 +29,10 @@ build: fetch
 
 check: build
 	$(PY) -m analysis check
+
+# Quarto's pre-render step: the incremental build, then drop frozen notebook results made from other data.
+prerender: build
+	$(PY) -m analysis.freeze
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build

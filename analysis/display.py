@@ -14,6 +14,8 @@ REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade re
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}
 DATA_SOURCES = {"synthetic": "syntetiska", "real": "verkliga"}
+TESTS = {"chi-square": "chitvåtest", "Fisher exact": "Fishers exakta test",
+         "Fisher–Freeman–Halton (permutation)": "Fisher–Freeman–Halton-test (permutation)"}
 RULES = {"equal": "lika", "percent": "hela procent", "of_ten": "N av 10", "greater_than": "större än",
          "less_than": "mindre än", "between": "inom intervallet", "approx": "ungefär (med tolerans)",
          "just_below": "strax under"}
@@ -24,6 +26,16 @@ def data_notice(synthetic: bool):
     from IPython.display import Markdown
 
     return Markdown(SYNTHETIC_NOTICE if synthetic else REAL_NOTICE)
+
+
+def report_notice(synthetic: bool) -> str:
+    """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout, and
+    for synthetic data a running header on every page of the Typst PDF (a raw block other formats skip)."""
+    if not synthetic:
+        return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{REAL_NOTICE}\n:::\n"
+    header = ('```{=typst}\n#set page(header: align(right, text(size: 8pt, fill: rgb("#a00000"))'
+              '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]))\n```\n')
+    return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{SYNTHETIC_NOTICE}\n:::\n"
 
 
 def share_ci(share, low, high, decimals: int = 0) -> str:

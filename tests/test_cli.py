@@ -88,5 +88,8 @@ def test_report_without_quarto_stops_after_the_pipeline(built, monkeypatch):
     if shutil.which("quarto"):
         return  # with Quarto on PATH the render tests cover `report`
     proc = gino("report", data_dir=built, extra_env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"})
-    assert proc.stdout.strip().splitlines()[-1].startswith("report: pipeline done; Quarto is not installed")
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1].startswith("report: pipeline done and notebooks executed; Quarto is not installed")
+    assert sum(line.strip().startswith("executed") for line in lines) == 5
+    assert any(line.startswith("report: documents checked") for line in lines)
     assert "quarto.org" in proc.stdout
