@@ -118,7 +118,8 @@ def cramers_v(table, corrected: bool = True) -> float:
     if min(t.shape) < 2:
         return np.nan
     n = t.sum()
-    phi2 = st.chi2_contingency(t, correction=False).statistic / n
+    expected = expected_counts(t)
+    phi2 = ((t - expected) ** 2 / expected).sum() / n  # Pearson's chi-square without continuity correction
     r, k = t.shape
     if not corrected:
         return float(np.sqrt(phi2 / (min(r, k) - 1)))
@@ -130,13 +131,18 @@ def cramers_v(table, corrected: bool = True) -> float:
 def cramers_v_interval(rows, cols, alpha: float = ALPHA, resamples: int = 1999) -> tuple[float, float, float]:
     """Bias-corrected Cramér's V of two paired categorical arrays with a percentile bootstrap interval
     (fixed seed). A description of strength, not a test; the interval is wide at small n."""
-    rows, cols = np.asarray(rows), np.asarray(cols)
-    v = cramers_v(pd.crosstab(rows, cols).to_numpy())
+    r, n_rows = pd.factorize(np.asarray(rows))[0], len(set(rows))
+    c, n_cols = pd.factorize(np.asarray(cols))[0], len(set(cols))
+    cells = r * n_cols + c  # one integer per (row, column) pair: a resample's table is a bincount
+
+    def table(idx):
+        return np.bincount(cells[idx], minlength=n_rows * n_cols).reshape(n_rows, n_cols)
+
+    v = cramers_v(table(np.arange(len(cells))))
     rng = np.random.default_rng(SEED)
     boot = np.empty(resamples)
     for i in range(resamples):
-        idx = rng.integers(0, len(rows), len(rows))
-        boot[i] = cramers_v(pd.crosstab(rows[idx], cols[idx]).to_numpy())
+        boot[i] = cramers_v(table(rng.integers(0, len(cells), len(cells))))
     low, high = np.nanquantile(boot, [alpha / 2, 1 - alpha / 2])
     return v, float(low), float(high)
 
