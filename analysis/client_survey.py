@@ -61,11 +61,13 @@ def by_municipality(frame: pd.DataFrame, codebook: Codebook, counts: pd.DataFram
     on ``counts`` (one row per municipality code) are pooled into one merged row, placed last."""
     key, names = codebook.identifiers["municipality"], codebook.municipalities
     hidden = disclosure.protect(counts)
-    labels = disclosure.group_labels(frame[key], hidden, names)
-    order = sorted(set(labels) - {disclosure.MERGED}) + ([disclosure.MERGED] if hidden.any() else [])
+    merged = disclosure.ALL if hidden.all() else disclosure.MERGED
+    labels = disclosure.group_labels(frame[key], hidden, names, merged)
+    order = sorted(set(labels) - {merged}) + ([merged] if hidden.any() else [])
     parts = [table_of(frame[labels == label]).assign(municipality=label) for label in order]
     out = pd.concat(parts, ignore_index=True)
     out.attrs["merged_note"] = disclosure.merged_note(hidden, names)
+    out.attrs["merged_codes"] = sorted(hidden[hidden].index)
     return out
 
 
@@ -89,8 +91,9 @@ def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable:
     grouped = pd.Series(pd.NA, index=frame.index, dtype="string")
     for label, codes in categories.items():
         grouped[answers.isin(codes).fillna(False)] = label
-    # Respondents in none of the groups (missing, "annat") are a cell too: respondent counts would reveal them.
-    counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped.fillna("none"))
+    # Answers in none of the groups (such as "annat") are a cell too; a blank answer is not (see answer_cells).
+    grouped[answers.notna() & grouped.isna()] = "other answers"
+    counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped)
 
     def table_of(group: pd.DataFrame) -> pd.DataFrame:
         n = grouped[group.index].value_counts().reindex(list(categories), fill_value=0)
@@ -331,13 +334,14 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
 
 
 def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:
-    """The three cells of an indicator that disclosure control checks: positive, other substantive,
-    and not substantive (missing or "vet inte"), which respondent counts would otherwise reveal."""
+    """The cells of an indicator that disclosure control checks: positive, other substantive and
+    "vet inte" answers. Leaving a question blank is not an answer and is not protected: group sizes
+    are published, so the number who skipped can be derived, but it reveals nobody's answer."""
     answers = frame[variable].astype("Int64")
-    substantive = answers.notna() & ~answers.isin(list(codebook.variable(variable).scale.dont_know))
-    positive = (answers.isin(POSITIVE) & substantive).fillna(False)
-    return pd.Series({"positive": int(positive.sum()), "other": int((substantive & ~positive).sum()),
-                      "not_substantive": int((~substantive).sum())})
+    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False)
+    positive = answers.isin(POSITIVE).fillna(False)
+    return pd.Series({"positive": int(positive.sum()), "other": int((answers.notna() & ~positive & ~dont_know).sum()),
+                      "dont_know": int(dont_know.sum())})
 
 
 def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -355,7 +359,7 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
         hidden = disclosure.protect(cells)
         groups = [(names.get(code, code), frame[key] == code) for code in cells.index if not hidden[code]]
         if hidden.any():
-            groups.append((disclosure.MERGED, frame[key].isin(hidden[hidden].index)))
+            groups.append((disclosure.ALL if hidden.all() else disclosure.MERGED, frame[key].isin(hidden[hidden].index)))
         for label, members in groups:
             s = survey_figures.share(frame[members], codebook, variable, list(POSITIVE))
             rows.append({"variable": variable, "municipality": label, "k": s.k, "n": s.n, "suppressed": False})

@@ -5,17 +5,33 @@ counts) is 0 or at least ``THRESHOLD``. Groups that fail are not shown one by on
 merged into one row ("Övriga … (sammanslagna)"), and more groups are merged until the
 merged row passes the same rule. Because the merged row plus the shown rows add up to the
 published totals, no small cell can then be recovered by subtraction either. Zero cells are
-not a risk (nobody can be identified in an empty cell).
+not a risk (nobody can be identified in an empty cell). A blank answer is not a cell: the number
+who skipped a question can be derived from the published group sizes, but reveals no answer.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-THRESHOLD = 5
+from analysis import paths
+from analysis.errors import InputError
+from analysis.files import read_yaml
+
+
+def configured_threshold() -> int:
+    """The smallest publishable cell size from ``config/disclosure.yaml``."""
+    path = paths.config_dir() / "disclosure.yaml"
+    value = read_yaml(path, "disclosure settings file").get("threshold")
+    if not isinstance(value, int) or value < 1:
+        raise InputError(path, "a whole number >= 1", column="threshold", value=value)
+    return value
+
+
+THRESHOLD = configured_threshold()
 SUPPRESSED = "–"
 FOOTNOTE = f"– = färre än {THRESHOLD} svarande; värdet redovisas inte."
 MERGED = "Övriga kommuner (sammanslagna)"
+ALL = "Samtliga kommuner"  # when every group had to be merged: the regional total, not a sub-group
 MERGED_NOTE = (f"{MERGED}: de kommuner som visas med – i kolumnen, sammanslagna så att ingen cell har färre än "
                f"{THRESHOLD} svarande och ingen liten cell kan räknas fram ur summorna.")
 

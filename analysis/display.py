@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED
+from analysis.disclosure import ALL, MERGED, SUPPRESSED
 from analysis.formatting import sv_number, sv_percent
 
 SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
@@ -79,3 +79,9 @@ def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | Non
 
     text = table.to_markdown(index=index, disable_numparse=True)
     return Markdown(text + (f"\n\n{footnote}" if footnote else ""))
+
+
+def group_order(labels) -> list[str]:
+    """Municipalities alphabetically, then the merged row, then the regional total, as present."""
+    present = set(labels)
+    return sorted(present - {MERGED, ALL}) + [label for label in (MERGED, ALL) if label in present]

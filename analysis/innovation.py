@@ -130,7 +130,7 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
 
     The groups must together hold every respondent (a missing role is code ``NO_ROLE``), so that
     the groups add up to table 1's totals. Disclosure control per item (``disclosure.protect``
-    on each group's positive and other answers): with two groups and a published total, one
+    on ``role_cells``): with two groups and a published total, one
     group cannot be hidden alone, so both are hidden, and the test with them, because with
     published margins the p-value would reveal the table. Holm's correction runs over the shown tests.
     """
@@ -138,10 +138,10 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
     rows = []
     for variable, codes in items:
         counts = {name: share(frame[roles.isin(members)], codebook, variable, codes) for name, members in groups.items()}
-        cells = pd.DataFrame({"positive": [s.k for s in counts.values()], "other": [s.n - s.k for s in counts.values()]},
-                             index=list(counts))
+        cells = role_cells(frame, codebook, variable, codes, groups)
         hidden = disclosure.protect(cells)
-        p = stats.fisher_2x2(cells.to_numpy()) if len(cells) == 2 else stats.independence_test(cells.to_numpy())["p"]
+        table = cells[["positive", "other"]].to_numpy()
+        p = stats.fisher_2x2(table) if len(cells) == 2 else stats.independence_test(table)["p"]
         for name, s in counts.items():
             low, high = stats.wilson(s.k, s.n)
             shown = not hidden[name]
@@ -154,3 +154,17 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
     tested = out.drop_duplicates("variable").set_index("variable")["p"]
     out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested), index=tested.index))
     return out
+
+
+def role_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int],
+               groups: dict[str, list[int]] = ROLE_GROUPS) -> pd.DataFrame:
+    """Per role group: positive and other substantive answers, and "vet inte" answers (a blank is
+    not an answer and is not protected, see ``client_survey.answer_cells``)."""
+    roles = frame["role"].astype("Int64").fillna(NO_ROLE)
+    rows = {}
+    for name, members in groups.items():
+        part = frame[roles.isin(members)]
+        s = share(part, codebook, variable, codes)
+        dont_know = int(part[variable].isin(list(codebook.variable(variable).scale.dont_know)).sum())
+        rows[name] = {"positive": s.k, "other": s.n - s.k, "dont_know": dont_know}
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -17,7 +17,7 @@ from doit.doit_cmd import DoitMain
 
 from analysis import paths
 from analysis.errors import GinoError
-from analysis.steps import municipalities, population_grid, region_facts, survey_figures, surveys
+from analysis.steps import disclosure, municipalities, population_grid, region_facts, survey_figures, surveys
 
 STEPS: dict[str, ModuleType] = {
     "municipalities": municipalities,
@@ -25,6 +25,7 @@ STEPS: dict[str, ModuleType] = {
     "region_facts": region_facts,
     "surveys": surveys,
     "survey_figures": survey_figures,
+    "disclosure": disclosure,
 }
 
 

@@ -1,0 +1,92 @@
+"""The sub-group tables the report and notebooks publish, as the cells a disclosure audit checks.
+
+Each published table is recomputed here exactly as the notebooks call it; then, for every
+group the table shows (a municipality, the merged row, a role group), the cells are counted
+again directly from the respondent rows: answers in each category, "vet inte" included (a
+blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with 0 < n < threshold. The audit is
+deliberately independent of ``disclosure.protect``: it counts what is shown, not what
+protect decided.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import client_survey, disclosure, innovation
+from analysis.codebooks import Codebook
+
+SURVEYS = ("innovation_climate_2017", "client_survey_2018", "client_survey_2019")
+DISTANCE_GROUPS = {"Under 20 km": (1, 2), "20 km eller mer": (3, 4, 5)}
+FORM_GROUPS = {"På plats": (1, 2), "På distans": (3, 4, 5)}
+
+
+def _members(frame: pd.DataFrame, codebook: Codebook, label: str, merged_codes) -> pd.DataFrame:
+    key = codebook.identifiers["municipality"]
+    if label == disclosure.ALL:
+        return frame
+    codes = list(merged_codes) if label == disclosure.MERGED else \
+        [code for code, name in codebook.municipalities.items() if name == label]
+    return frame[frame[key].isin(codes)]
+
+
+def _category_cells(part: pd.DataFrame, variable: str, groups: dict) -> dict:
+    answers = part[variable].astype("Int64")
+    cells = {name: int(answers.isin(codes).fillna(False).sum()) for name, codes in groups.items()}
+    cells["other answers"] = int(answers.notna().sum()) - sum(cells.values())
+    return cells
+
+
+def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebook]) -> pd.DataFrame:
+    """One row per (table, group, cell) of every published sub-group table: the count ``n``."""
+    rows = []
+
+    def add(table: str, group: str, cells: dict) -> None:
+        rows.extend({"table": table, "group": group, "cell": cell, "n": int(n)} for cell, n in cells.items())
+
+    for dataset in SURVEYS:
+        frame, codebook = frames[dataset], codebooks[dataset]
+        shown = client_survey.respondents_by_municipality(frame, codebook)
+        for label in shown["municipality"]:
+            add(f"{dataset}: respondents by municipality", label,
+                {"respondents": len(_members(frame, codebook, label, shown.attrs["merged_codes"]))})
+
+    frame, codebook = frames["client_survey_2018"], codebooks["client_survey_2018"]
+    indicators = client_survey.indicators_by_municipality(frame, codebook)
+    for variable, rows_of in indicators.groupby("variable", sort=False):
+        hidden = {code for code, name in codebook.municipalities.items()
+                  if name in set(rows_of.loc[rows_of["suppressed"], "municipality"])}
+        for label in rows_of.loc[~rows_of["suppressed"], "municipality"]:
+            part = _members(frame, codebook, label, hidden)
+            add(f"client_survey_2018: {variable} by municipality", label,
+                client_survey.answer_cells(part, codebook, variable).to_dict())
+
+    for variable, groups in (("travel_distance", DISTANCE_GROUPS), ("preferred_meeting", FORM_GROUPS)):
+        shown = client_survey.collapsed_by_municipality(frame, codebook, variable, groups)
+        for label in shown["municipality"].unique():
+            part = _members(frame, codebook, label, shown.attrs["merged_codes"])
+            add(f"client_survey_2018: {variable} by municipality", label, _category_cells(part, variable, groups))
+
+    frame, codebook = frames["innovation_climate_2017"], codebooks["innovation_climate_2017"]
+    items = [(a.state_variable, [innovation.GOOD]) for a in innovation.aspects(codebook).itertuples()]
+    roles = innovation.by_role(frame, codebook, items)
+    for variable, codes in items:
+        cells = innovation.role_cells(frame, codebook, variable, codes)
+        for group in roles.loc[(roles["variable"] == variable) & ~roles["suppressed"], "group"]:
+            add(f"innovation_climate_2017: {variable} by role", group, cells.loc[group].to_dict())
+
+    years = client_survey.compare_years(frames["client_survey_2018"], frames["client_survey_2019"], codebooks["client_survey_2018"])
+    key = codebook.identifiers["municipality"]
+    f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
+    common = set(f18["kommun"]) & set(f19["kommun"])
+    for row in years[(years["sample"] == "common") & ~years["suppressed"]].itertuples():
+        for year, f in ((2018, f18), (2019, f19)):
+            added = f[~f["kommun"].isin(common)]
+            if len(added):
+                add(f"client surveys: {row.variable}, all minus common municipalities {year}", "added municipalities",
+                    client_survey.answer_cells(added, codebooks["client_survey_2018"], row.variable).to_dict())
+    return pd.DataFrame(rows, columns=["table", "group", "cell", "n"])
+
+
+def audit(cells: pd.DataFrame, threshold: int = disclosure.THRESHOLD) -> pd.DataFrame:
+    """The shown sub-group cells that break the rule: 0 < n < threshold (a regional total is no sub-group)."""
+    return cells[disclosure.small(cells["n"], threshold) & (cells["group"] != disclosure.ALL)]

@@ -1,0 +1,33 @@
+"""Step: audit every published sub-group table for cells with fewer respondents than the threshold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import disclosure, paths
+from analysis.codebooks import codebook_dir, load_codebooks
+from analysis.errors import ManyInputErrors
+from analysis.files import write_csv
+from analysis.publications import SURVEYS, audit, published_cells
+
+
+def inputs() -> list[Path]:
+    return [*(paths.processed(f"{d}.parquet") for d in SURVEYS), paths.config_dir() / "disclosure.yaml",
+            *sorted(codebook_dir().glob("*.yaml"))]
+
+
+def outputs() -> list[Path]:
+    return [paths.processed("disclosure_audit.csv")]
+
+
+def run() -> None:
+    frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in SURVEYS}
+    cells = published_cells(frames, load_codebooks())
+    violations = audit(cells, disclosure.THRESHOLD)
+    if len(violations):
+        raise ManyInputErrors([f"disclosure: table '{r.table}', group '{r.group}', cell '{r.cell}' would publish "
+                               f"n = {r.n}; expected 0 or at least {disclosure.THRESHOLD} respondents"
+                               for r in violations.itertuples(index=False)])
+    write_csv(paths.processed("disclosure_audit.csv"), cells.assign(threshold=disclosure.THRESHOLD))

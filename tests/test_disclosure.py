@@ -1,0 +1,55 @@
+"""The disclosure audit: every published sub-group table is checked cell by cell, and the build fails on a leak."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import disclosure
+from analysis.errors import InputError, ManyInputErrors
+from analysis.publications import audit
+from conftest import ROOT
+
+
+def test_a_table_with_a_small_cell_fails_the_audit():
+    cells = pd.DataFrame({"table": "t", "group": ["Malå", "Malå", disclosure.MERGED, disclosure.ALL],
+                          "cell": ["positive", "other", "positive", "dont_know"], "n": [7, 3, 0, 2]})
+    flagged = audit(cells, threshold=5)
+    assert flagged[["group", "cell", "n"]].values.tolist() == [["Malå", "other", 3]]  # zero and region total pass
+
+
+def test_the_built_publications_pass_the_audit(built):
+    audit_table = pd.read_csv(built / "processed" / "disclosure_audit.csv")
+    assert not audit(audit_table, threshold=5).shape[0]
+    tables = set(audit_table["table"])
+    assert any("by role" in t for t in tables) and any("respondents by municipality" in t for t in tables)
+    assert any("travel_distance by municipality" in t for t in tables)
+    assert (audit_table["threshold"] == 5).all()
+
+
+def test_publishing_without_protection_fails_the_disclosure_step(built, monkeypatch):
+    """With merging switched off, the small municipalities would be shown: the step refuses and writes nothing."""
+    from analysis.steps import disclosure as step
+
+    monkeypatch.setenv("GINO_DATA_DIR", str(built))
+    monkeypatch.setattr(disclosure, "protect", lambda counts, threshold=5: pd.Series(False, index=counts.index))
+    before = (built / "processed" / "disclosure_audit.csv").read_bytes()
+    with pytest.raises(ManyInputErrors) as exc:
+        step.run()
+    assert all(line.startswith("disclosure: table '") and "expected 0 or at least 5 respondents" in line
+               for line in exc.value.problems)
+    assert any("respondents by municipality" in line and "'Sorsele'" in line for line in exc.value.problems)
+    assert (built / "processed" / "disclosure_audit.csv").read_bytes() == before
+
+
+def test_threshold_is_configuration(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    monkeypatch.setenv("GINO_CONFIG_DIR", str(config))
+    (config / "disclosure.yaml").write_text("threshold: 10\n")
+    assert disclosure.configured_threshold() == 10
+    (config / "disclosure.yaml").write_text("threshold: five\n")
+    with pytest.raises(InputError, match="column 'threshold': value 'five'; expected a whole number >= 1"):
+        disclosure.configured_threshold()
