@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis import paths
 from analysis.errors import GinoError, InputError
-from analysis.files import sha256_file
+from analysis.files import read_yaml, sha256_file
 
 REQUIRED_KEYS = (
     "id", "publisher", "title", "table_id", "url", "reference_date",
@@ -53,15 +51,10 @@ class Snapshot:
 
 
 def load_entry(meta_path: Path) -> Snapshot:
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(meta_path, f"valid YAML ({exc.__class__.__name__})") from None
-    if not isinstance(meta, dict):
-        raise InputError(meta_path, "a YAML mapping with the catalog keys")
+    meta = read_yaml(meta_path, "catalog entry")
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
-        raise InputError(meta_path, f"catalog keys {', '.join(missing)}", column=missing[0])
+        raise InputError(meta_path, f"every catalog key; missing: {', '.join(missing)}")
     return Snapshot(
         id=str(meta["id"]), file=str(meta["file"]), size=int(meta["size"]),
         sha256=str(meta["sha256"]).lower(), meta=meta, meta_path=meta_path,

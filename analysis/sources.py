@@ -36,14 +36,21 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, "UTF-8 text", row=line, value=data[exc.start : exc.start + 1]) from None
+        raise InputError(path, "UTF-8 text (save the file again as UTF-8)", row=line,
+                         value=data[exc.start : exc.start + 1]) from None
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
                            index_col=False)
     except pd.errors.EmptyDataError:
         raise InputError(path, "a CSV file with a header row, but the file is empty") from None
     except pd.errors.ParserError as exc:
-        raise InputError(path, f"well-formed CSV ({str(exc).strip().splitlines()[-1]})") from None
+        detail = str(exc).strip().splitlines()[-1]
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+        if fields:
+            expected, line, found = fields.groups()
+            raise InputError(path, f"{expected} comma-separated fields as in the header, found {found}",
+                             row=int(line)) from None
+        raise InputError(path, f"well-formed CSV ({detail})") from None
 
 
 def as_int(text: pd.Series) -> pd.Series:
