@@ -251,4 +251,13 @@ def interactive_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, k: int 
                             tooltip=f"{name}: {sv_number(population)} invånare").add_to(group)
     group.add_to(fmap)
     folium.LayerControl().add_to(fmap)
+    _number_elements(fmap)
     return fmap
+
+
+def _number_elements(element, counter=None) -> None:
+    """Replace branca's random element ids (uuid4) by sequential ones, so the same map gives the same HTML."""
+    counter = counter if counter is not None else iter(range(10**9))
+    element._id = f"{next(counter):032x}"
+    for child in list(getattr(element, "_children", {}).values()):
+        _number_elements(child, counter)

@@ -8,6 +8,7 @@ The task state lives in ``data/.state`` and is not an analysis output.
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +18,7 @@ from doit.doit_cmd import DoitMain
 
 from analysis import paths
 from analysis.errors import GinoError
+from analysis.files import write_text
 from analysis.steps import disclosure, municipalities, population_grid, region_facts, survey_figures, surveys
 
 STEPS: dict[str, ModuleType] = {
@@ -108,10 +110,34 @@ def _task(name: str, step: ModuleType, errors: list[BaseException]) -> dict:
     }
 
 
+def _forget_state_after_a_crash() -> None:
+    """Discard the step state when the previous build did not finish, so every step reruns.
+
+    doit saves its state only when a run ends and rewrites the file in place: a build killed
+    mid-way may leave the file truncated, or leave outputs that a step rewrote without the state
+    recording it (reverting the inputs would then make stale outputs look current).
+    """
+    state, marker = paths.state_dir() / "doit.json", paths.state_dir() / "build-in-progress"
+    if marker.exists() or not _readable_json(state):
+        state.unlink(missing_ok=True)
+    write_text(marker, "a build started and has not finished\n")
+
+
+def _readable_json(path: Path) -> bool:
+    if not path.exists():
+        return True
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+        return True
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
 def run_build(on_event: Callable[[str, str], None] | None = None, force: bool = False) -> None:
     """Run every out-of-date step in dependency order; re-raise the first step's error (user errors are GinoError)."""
     paths.state_dir().mkdir(parents=True, exist_ok=True)
     paths.processed_dir().mkdir(parents=True, exist_ok=True)
+    _forget_state_after_a_crash()
     errors: list[BaseException] = []
 
     tasks = [_task(name, step, errors) for name, step in STEPS.items()]  # errors in inputs() surface here
@@ -132,6 +158,7 @@ def run_build(on_event: Callable[[str, str], None] | None = None, force: bool = 
     loader = ModuleTaskLoader({"task_build": task_build, "DOIT_CONFIG": config})
     args = ["run", "--always-execute"] if force else ["run"]
     code = DoitMain(loader, extra_config={"GLOBAL": config}).run(args)
+    (paths.state_dir() / "build-in-progress").unlink(missing_ok=True)  # doit has saved its state
     if code != 0:
         if errors:
             raise errors[0]
