@@ -41,6 +41,12 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 SURVEY_SOURCES = ("synthetic", "real")
+SYNTHETIC_DIR = "synthetic"
+
+
+def synthetic_file(dataset: str) -> str:
+    """Path of a data set's synthetic twin file, relative to ``data/raw``."""
+    return f"{SYNTHETIC_DIR}/{dataset}_synthetic.csv"
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,6 @@ def survey_settings_path() -> Path:
 def load_survey_settings(path: Path | None = None) -> SurveySettings:
     """Which survey files the build reads: the synthetic twin or the real exports named in the config."""
     from analysis.codebooks import DATASETS
-    from analysis.synthetic import synthetic_file
 
     path = path or survey_settings_path()
     doc = read_yaml(path, "survey settings file")

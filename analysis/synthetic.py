@@ -26,18 +26,13 @@ import pandas as pd
 from analysis import paths
 from analysis.codebooks import Codebook
 from analysis.errors import GinoError
+from analysis.settings import SYNTHETIC_DIR, synthetic_file
 from analysis.reconcile import Question, Solution, solve
 from analysis.residence import distance_band, road_km, sample_residences
 from analysis.survey_figures import Share, codes_of, round_half_up
 
 NOTICE = ("SYNTETISKA DATA – genererade av analysis/synthetic.py; återger rapportens publicerade siffror "
           "men är inte GINO-studiens svar.")
-SYNTHETIC_DIR = "synthetic"
-
-
-def synthetic_file(dataset: str) -> str:
-    """Path of a data set's synthetic file relative to ``data/raw``."""
-    return f"{SYNTHETIC_DIR}/{dataset}_synthetic.csv"
 
 
 # ---------------------------------------------------------------- counts

@@ -2,7 +2,9 @@
 
 A step reruns only when the content (md5) of one of its inputs, or of the Python
 source it runs, has changed; a second ``build`` with nothing changed does no work.
-The task state lives in ``data/.state`` and is not an analysis output.
+The task state lives in ``data/.state`` and is not an analysis output. Steps import their
+heavy dependencies (pandas, geopandas, statsmodels) inside ``run()``, so deciding that nothing
+needs to run does not pay for importing them.
 """
 
 from __future__ import annotations

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from analysis import disclosure, paths
-from analysis.codebooks import codebook_dir, load_codebooks
-from analysis.errors import ManyInputErrors
-from analysis.files import write_csv
-from analysis.publications import SURVEYS, audit, published_cells
+from analysis import paths
+from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
 
 
 def inputs() -> list[Path]:
-    return [*(paths.processed(f"{d}.parquet") for d in SURVEYS), paths.config_dir() / "disclosure.yaml",
+    return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.config_dir() / "disclosure.yaml",
             *sorted(codebook_dir().glob("*.yaml"))]
 
 
@@ -23,7 +18,14 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
-    frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in SURVEYS}
+    import pandas as pd
+
+    from analysis import disclosure
+    from analysis.errors import ManyInputErrors
+    from analysis.files import write_csv
+    from analysis.publications import audit, published_cells
+
+    frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
     cells = published_cells(frames, load_codebooks())
     violations = audit(cells, disclosure.THRESHOLD)
     if len(violations):

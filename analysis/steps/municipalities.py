@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 
 from analysis import paths
 from analysis.catalog import snapshot
-from analysis.demography import municipal_demography
-from analysis.files import write_csv, write_geoparquet, write_json
-from analysis.geography import mark_centres, municipal_areas, tatort_summary
-from analysis.regions import config_path, load_regions, membership
 from analysis.settings import load_settings, settings_path
-from analysis.sources import read_areas, read_kommuner, read_lan, read_land_use, read_population, read_tatorter
 
 SNAPSHOTS = ["kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015", "tatorter_2020"]
 
@@ -23,7 +17,7 @@ def snapshot_ids() -> list[str]:
 
 
 def inputs() -> list[Path]:
-    return [snapshot(i).path for i in snapshot_ids()] + [config_path(), settings_path()]
+    return [snapshot(i).path for i in snapshot_ids()] + [paths.config_dir() / "regions.yaml", settings_path()]
 
 
 def outputs() -> list[Path]:
@@ -34,6 +28,14 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
+    import geopandas as gpd
+
+    from analysis.demography import municipal_demography
+    from analysis.files import write_csv, write_geoparquet, write_json
+    from analysis.geography import mark_centres, municipal_areas, tatort_summary
+    from analysis.regions import load_regions, membership
+    from analysis.sources import read_areas, read_kommuner, read_lan, read_land_use, read_population, read_tatorter
+
     snaps = {i: snapshot(i) for i in snapshot_ids()}
     for s in snaps.values():
         s.verify()

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 
 from analysis import paths
 from analysis.catalog import snapshot
-from analysis.files import write_csv, write_geoparquet
-from analysis.geography import assign_cells, swedish_cells
 from analysis.settings import load_settings, settings_path
-from analysis.sources import read_grid_layer
 
 
 def inputs() -> list[Path]:
@@ -25,6 +20,13 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
+    import geopandas as gpd
+    import pandas as pd
+
+    from analysis.files import write_csv, write_geoparquet
+    from analysis.geography import assign_cells, swedish_cells
+    from analysis.sources import read_grid_layer
+
     grid = snapshot("population_grid")
     grid.verify()
     settings = load_settings()

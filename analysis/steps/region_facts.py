@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 
 from analysis import paths
-from analysis.facts import compare_published, region_facts
-from analysis.files import write_csv
-from analysis.sources import read_published_facts
 
 PUBLISHED = "region_facts.csv"
 
@@ -24,6 +20,12 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
+    import pandas as pd
+
+    from analysis.facts import compare_published, region_facts
+    from analysis.files import write_csv
+    from analysis.sources import read_published_facts
+
     municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
     members = pd.read_csv(paths.processed("region_members.csv"), dtype={"kommun_kod": str})
     published = read_published_facts(paths.published_dir() / PUBLISHED)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 
 from analysis import paths
 from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
-from analysis.files import write_csv
-from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
 
 PUBLISHED = "survey_figures.csv"
 
@@ -24,6 +21,11 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
+    import pandas as pd
+
+    from analysis.files import write_csv
+    from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
+
     codebooks = load_codebooks()
     frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
     source = frames[DATASETS[0]]["data_source"].iloc[0]

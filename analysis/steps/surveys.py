@@ -10,11 +10,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
-from analysis.errors import GinoError, ManyInputErrors
-from analysis.files import atomic_path, sha256_file, write_json
 from analysis.settings import load_survey_settings, survey_settings_path
-from analysis.synthetic import NOTICE
-from analysis.surveys import load_survey
 
 
 def inputs() -> list[Path]:
@@ -27,6 +23,11 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
+    from analysis.errors import GinoError, ManyInputErrors
+    from analysis.files import atomic_path, sha256_file, write_json
+    from analysis.synthetic import NOTICE
+    from analysis.surveys import load_survey
+
     settings = load_survey_settings()
     codebooks = load_codebooks()
     frames, problems = {}, []
