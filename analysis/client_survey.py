@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-import statsmodels.formula.api as smf
 
 from analysis import disclosure, stats, survey_figures
 from analysis.codebooks import Codebook
@@ -33,6 +31,7 @@ ON_SITE = (1, 2)       # office visit, home visit
 REMOTE = (3, 4, 5)     # telephone, video, chat / e-mail / SMS
 OTHER = 6              # "annat": neither on site nor remote
 COLLAPSED_ROWS = ("Under 20 km", "20 km eller mer")
+ANSWER_CELLS = ("positive", "other", "dont_know")
 COLLAPSED_COLUMNS = ("På plats (besök, hembesök)", "På distans (telefon, video, chatt)")
 
 
@@ -219,6 +218,9 @@ def remote_preference_model(frame: pd.DataFrame, km: dict = DISTANCE_KM):
     with only remote answers (as can happen in the two far bands with few respondents)
     do not by themselves separate the data as long as a nearer band has both outcomes.
     """
+    import statsmodels.api as sm  # imported here: the build's disclosure audit needs this module, not the model
+    import statsmodels.formula.api as smf
+
     data = remote_preference_data(frame, km)
     if separated(data["km"], data["remote"]):
         return None
@@ -333,15 +335,22 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
     return table
 
 
+def answer_kinds(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:
+    """Each respondent's answer to an indicator as "positive", "other", "dont_know" or "blank"."""
+    answers = frame[variable].astype("Int64")
+    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False).to_numpy(bool)
+    positive = answers.isin(POSITIVE).fillna(False).to_numpy(bool)
+    answered = answers.notna().to_numpy(bool)
+    kinds = np.select([dont_know, positive, answered], ["dont_know", "positive", "other"], default="blank")
+    return pd.Series(kinds, index=frame.index)
+
+
 def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:
     """The cells of an indicator that disclosure control checks: positive, other substantive and
     "vet inte" answers. Leaving a question blank is not an answer and is not protected: group sizes
     are published, so the number who skipped can be derived, but it reveals nobody's answer."""
-    answers = frame[variable].astype("Int64")
-    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False)
-    positive = answers.isin(POSITIVE).fillna(False)
-    return pd.Series({"positive": int(positive.sum()), "other": int((answers.notna() & ~positive & ~dont_know).sum()),
-                      "dont_know": int(dont_know.sum())})
+    counts = answer_kinds(frame, codebook, variable).value_counts()
+    return pd.Series({cell: int(counts.get(cell, 0)) for cell in ANSWER_CELLS})
 
 
 def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -355,14 +364,14 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
     key, names = codebook.identifiers["municipality"], codebook.municipalities
     rows = []
     for variable in INDICATORS:
-        cells = frame.groupby(key).apply(lambda group: answer_cells(group, codebook, variable), include_groups=False)
+        cells = pd.crosstab(frame[key], answer_kinds(frame, codebook, variable)) \
+            .reindex(columns=list(ANSWER_CELLS), fill_value=0)
         hidden = disclosure.protect(cells)
-        groups = [(names.get(code, code), frame[key] == code) for code in cells.index if not hidden[code]]
+        shown = [(names.get(code, code), cells.loc[code]) for code in cells.index if not hidden[code]]
         if hidden.any():
-            groups.append((disclosure.ALL if hidden.all() else disclosure.MERGED, frame[key].isin(hidden[hidden].index)))
-        for label, members in groups:
-            s = survey_figures.share(frame[members], codebook, variable, list(POSITIVE))
-            rows.append({"variable": variable, "municipality": label, "k": s.k, "n": s.n, "suppressed": False})
+            shown.append((disclosure.ALL if hidden.all() else disclosure.MERGED, cells[hidden].sum()))
+        rows += [{"variable": variable, "municipality": label, "k": int(c["positive"]),
+                  "n": int(c["positive"] + c["other"]), "suppressed": False} for label, c in shown]
         rows += [{"variable": variable, "municipality": names.get(code, code), "k": pd.NA, "n": pd.NA,
                   "suppressed": True} for code in hidden[hidden].index]
     return stats.with_wilson(pd.DataFrame(rows).astype({"k": "Int64", "n": "Int64"}))

@@ -63,7 +63,8 @@ def protect(counts: pd.DataFrame, threshold: int = THRESHOLD) -> pd.Series:
 def group_labels(keys: pd.Series, hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> pd.Series:
     """Each respondent's group as published: its own name, or ``merged`` for a protected group."""
     names = names or {}
-    return keys.map(lambda k: merged if hidden.get(k, False) else names.get(k, k))
+    label_of = {k: merged if hidden.get(k, False) else names.get(k, k) for k in keys.unique()}
+    return keys.map(label_of)
 
 
 def merged_note(hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> str:

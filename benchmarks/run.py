@@ -131,9 +131,10 @@ class Bench:
     def env(self, data: Path, extra: dict | None = None) -> dict:
         return {**os.environ, "GINO_DATA_DIR": str(data), "GINO_CONFIG_DIR": str(self.config), **(extra or {})}
 
-    def gino(self, data: Path, *args: str, python_args: tuple[str, ...] = ()) -> Ran:
+    def gino(self, data: Path, *args: str, python_args: tuple[str, ...] = (), env: dict | None = None) -> Ran:
+        environment = {k: v for k, v in self.env(data, env).items() if v is not None}
         started = time.perf_counter()
-        proc = subprocess.run([PY, *python_args, "-m", "analysis", *args], cwd=ROOT, env=self.env(data),
+        proc = subprocess.run([PY, *python_args, "-m", "analysis", *args], cwd=ROOT, env=environment,
                               capture_output=True, text=True)
         wall = time.perf_counter() - started
         if proc.returncode != 0:
@@ -226,6 +227,17 @@ def measure_builds(bench: Bench, tmp: Path, repeat: int) -> tuple[Path, dict]:
     record("no-op build, workflow's own time as printed (median)", secs(out["noop_flow"]) + spread(flows),
            f"≤ {NOOP_SECONDS:.0f} s", out["noop_flow"] <= NOOP_SECONDS)
     record("no-op build: steps rerun", ", ".join(sorted(steps)) or "none", "none", not steps)
+
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # This environment keeps Python from caching bytecode, so every module without a .pyc is
+        # compiled at each start. With a bytecode cache in the temporary directory instead:
+        cache = {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+        bench.gino(data, "build", env=cache)  # fills the cache
+        walls = [bench.gino(data, "build", env=cache).wall for _ in range(repeat)]
+        say(f"  with a bytecode cache (PYTHONPYCACHEPREFIX in the temporary directory; this environment sets "
+            f"PYTHONDONTWRITEBYTECODE=1): {secs(statistics.median(walls))} whole command (median)")
+        record("no-op build, whole command, with a bytecode cache (median; the environment sets "
+               "PYTHONDONTWRITEBYTECODE=1)", secs(statistics.median(walls)) + spread(walls))
 
     raw = population_csv(data)
     say(f"== touch {raw.relative_to(data)} (mtime only, content unchanged), {repeat}×")
@@ -465,6 +477,7 @@ LABELS = {
     "indicators_by_municipality": "national (b) indicators_by_municipality (290 municipalities)",
     "collapsed_by_municipality": "national (b) collapsed_by_municipality (distance and form)",
     "distance_form_test": "national (b) distance_form_test (1 999 bootstrap resamples)",
+    "cramers_v_bootstrap": "  … of which the two Cramér's V bootstraps alone (2 × 1 999 resamples, as in distance_form_test)",
     "remote_preference_model": "national (b) remote_preference_model",
 }
 
@@ -617,7 +630,10 @@ def profile_misses(bench: Bench, data: Path, tmp: Path, national_state: dict | N
             say(f"  bare `python -c pass`: {secs(bare)}; `import analysis.cli`: {secs(cli)}; "
                 f"`import analysis.workflow` (steps and their libraries): {secs(wf)}")
             out = prof_dir / "noop.prof"
-            bench.gino(data, "build", python_args=("-m", "cProfile", "-o", str(out)))
+            bench.gino(data, "build")  # absorbs any code change since the timed runs
+            ran = bench.gino(data, "build", python_args=("-m", "cProfile", "-o", str(out)))
+            if ran.steps:
+                say(f"  note: the profiled build was not a no-op (ran {', '.join(ran.steps)}): the code changed meanwhile")
             print_profile(out)
             ran = bench.gino(data, "build", python_args=("-X", "importtime"))
             import_times(ran.stderr)
@@ -666,15 +682,47 @@ def explain_distance_form_test(results: dict, work: Path) -> None:
 
     frame = pd.read_parquet(work / f"{national.NATIONAL}.parquet", columns=["travel_distance", "preferred_meeting"])
     n = int(frame.dropna().shape[0])
+    one = 8 * 9999 * n / GIB
     say(f"  At full size the 'full' 5 × 6 table has {n} answers but an expected count below 5 (the 100+ km band "
         "is small), so stats.independence_test takes scipy's Fisher–Freeman–Halton permutation test "
-        "(9 999 resamples). scipy.stats.permutation_test with permutation_type='pairings' materialises the "
-        f"permuted data as a (9 999 × n) array: int64 indices plus float64 values = 16 B × 9 999 × {n} "
-        f"≈ {16 * 9999 * n / GIB:.1f} GiB before any statistic is computed, and the statistic (crosstab + "
-        "random_table.pmf) is evaluated once per resample in Python, so the time also grows with n.")
+        "(stats.RESAMPLES = 9 999). scipy.stats.permutation_test (permutation_type='pairings', no batch) "
+        "materialises (9 999 × n) arrays of 8-byte values: the tiled int64 indices, their permuted copy and the "
+        f"float64 data gathered through them, {one:.1f} GiB each, about {3 * one:.0f} GiB together. The statistic "
+        "(crosstab + random_table.pmf) is then evaluated once per resample in Python, so the time grows with n "
+        "as well (the profile above: argsort inside np.unique, i.e. crosstab, dominates).")
+    import numpy as np
+    from scipy import stats
+
+    both = frame.dropna()
+    x, y = both["travel_distance"].to_numpy(dtype=int), both["preferred_meeting"].to_numpy(dtype=int)
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    for _ in range(20):
+        stats.contingency.crosstab(rng.permutation(x), y)
+    each = (time.perf_counter() - started) / 20
+    say(f"  Measured here: one permuted crosstab at n = {n} takes {each * 1000:.0f} ms, so the 9 999 resamples alone "
+        f"would take about {each * 9999:.0f} s even with the memory problem solved (e.g. by batching).")
 
 
 # ---------------------------------------------------------------- main
+
+def code_fingerprint() -> str:
+    """A hash of the code and configuration the benchmark measures (analysis/**/*.py, config/*)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted([*(ROOT / "analysis").rglob("*.py"), *(ROOT / "config").glob("*")]):
+        if path.is_file():
+            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def check_fingerprint(start: str, when: str) -> None:
+    now = code_fingerprint()
+    if now != start:
+        say(f"WARNING: analysis/ or config/ changed {when} (fingerprint {start} -> {now}); measurements taken "
+            "before and after the change measure different code")
+
 
 def header() -> None:
     cores = os.cpu_count()
@@ -689,9 +737,13 @@ def header() -> None:
         + ", ".join(line[3:] for line in dirty.splitlines()) if dirty else ""))
     if usable != 2:
         say(f"note: the targets are stated for 2 cores; this machine has {usable} usable")
+    say(f"load average at start (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(other processes on the machine slow every timing)")
 
 
 def table() -> None:
+    say()
+    say(f"load average at the end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say()
     say("## Results")
     say()
@@ -719,6 +771,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     header()
+    fingerprint = code_fingerprint()
+    say(f"code fingerprint (analysis/**/*.py, config/*): {fingerprint}")
     tmp = Path(tempfile.mkdtemp(prefix="gino-bench-"))
     national_state = None
     try:
@@ -739,8 +793,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             national_state = measure_national(data, tmp, trace=not args.no_tracemalloc)
         table()
+        check_fingerprint(fingerprint, "while the measurements ran")
         if not args.no_profile:
             profile_misses(bench, data, tmp, national_state)
+            check_fingerprint(fingerprint, "by the end of the profiling")
     finally:
         if args.keep:
             say(f"\n(kept {tmp})")
