@@ -326,13 +326,22 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
                       ignore_index=True)
     # "all" minus "common" is the added municipalities' answers: the common row is shown only
     # if that difference passes the disclosure rule (positive, other and non-substantive answers).
-    added = [f[~f[key].isin(common)] for f in (frame_2018, frame_2019)]
-    leaks = {v for v in INDICATORS for part in added if disclosure.small(answer_cells(part, codebook_2018, v)).any()}
-    blank = (table["sample"] == "common") & table["variable"].isin(leaks)
+    blank = (table["sample"] == "common") & table["variable"].isin(common_sample_hidden(frame_2018, frame_2019,
+                                                                                         codebook_2018))
     value_columns = [c for c in table.columns if c not in ("variable", "label", "sample") and not c.startswith("municipalities")]
     table[value_columns] = table[value_columns].astype(float).mask(blank)
     table["suppressed"] = blank
     return table
+
+
+def common_sample_hidden(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook: Codebook) -> set[str]:
+    """Indicators whose comparison restricted to the common municipalities ``compare_years`` hides:
+    those where the municipalities in only one year (the difference between the samples) have a
+    cell of 1–4 respondents."""
+    key = codebook.identifiers["municipality"]
+    common = set(frame_2018[key]) & set(frame_2019[key])
+    added = [f[~f[key].isin(common)] for f in (frame_2018, frame_2019)]
+    return {v for v in INDICATORS for part in added if disclosure.small(answer_cells(part, codebook, v)).any()}
 
 
 def answer_kinds(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:

@@ -139,7 +139,7 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
     for variable, codes in items:
         counts = {name: share(frame[roles.isin(members)], codebook, variable, codes) for name, members in groups.items()}
         cells = role_cells(frame, codebook, variable, codes, groups)
-        hidden = disclosure.protect(cells)
+        hidden = hidden_role_groups(cells)
         table = cells[["positive", "other"]].to_numpy()
         p = stats.fisher_2x2(table) if len(cells) == 2 else stats.independence_test(table)["p"]
         for name, s in counts.items():
@@ -168,3 +168,8 @@ def role_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: li
         dont_know = int(part[variable].isin(list(codebook.variable(variable).scale.dont_know)).sum())
         rows[name] = {"positive": s.k, "other": s.n - s.k, "dont_know": dont_know}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def hidden_role_groups(cells: pd.DataFrame) -> pd.Series:
+    """Which role groups ``by_role`` hides for one item, given its ``role_cells``."""
+    return disclosure.protect(cells)

@@ -1,6 +1,7 @@
 """The sub-group tables the report and notebooks publish, as the cells a disclosure audit checks.
 
-Each published table is recomputed here exactly as the notebooks call it; then, for every
+Each published table's shown groups are decided here by the same functions the tables use
+(the tests and intervals are left out, which keeps scipy and statsmodels out of the build); then, for every
 group the table shows (a municipality, the merged row, a role group), the cells are counted
 again directly from the respondent rows: answers in each category, "vet inte" included (a
 blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with 0 < n < threshold. The audit is
@@ -67,23 +68,25 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
             add(f"client_survey_2018: {variable} by municipality", label, _category_cells(part, variable, groups))
 
     frame, codebook = frames["innovation_climate_2017"], codebooks["innovation_climate_2017"]
-    items = [(a.state_variable, [innovation.GOOD]) for a in innovation.aspects(codebook).itertuples()]
-    roles = innovation.by_role(frame, codebook, items)
-    for variable, codes in items:
-        cells = innovation.role_cells(frame, codebook, variable, codes)
-        for group in roles.loc[(roles["variable"] == variable) & ~roles["suppressed"], "group"]:
-            add(f"innovation_climate_2017: {variable} by role", group, cells.loc[group].to_dict())
+    for a in innovation.aspects(codebook).itertuples():
+        cells = innovation.role_cells(frame, codebook, a.state_variable, [innovation.GOOD])
+        hidden = innovation.hidden_role_groups(cells)
+        for group in cells.index[~hidden.to_numpy()]:
+            add(f"innovation_climate_2017: {a.state_variable} by role", group, cells.loc[group].to_dict())
 
-    years = client_survey.compare_years(frames["client_survey_2018"], frames["client_survey_2019"], codebooks["client_survey_2018"])
-    key = codebook.identifiers["municipality"]
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
-    common = set(f18["kommun"]) & set(f19["kommun"])
-    for row in years[(years["sample"] == "common") & ~years["suppressed"]].itertuples():
+    codebook = codebooks["client_survey_2018"]
+    key = codebook.identifiers["municipality"]
+    common = set(f18[key]) & set(f19[key])
+    hidden = client_survey.common_sample_hidden(f18, f19, codebook)
+    for variable in client_survey.INDICATORS:
+        if variable in hidden:
+            continue
         for year, f in ((2018, f18), (2019, f19)):
-            added = f[~f["kommun"].isin(common)]
+            added = f[~f[key].isin(common)]
             if len(added):
-                add(f"client surveys: {row.variable}, all minus common municipalities {year}", "added municipalities",
-                    client_survey.answer_cells(added, codebooks["client_survey_2018"], row.variable).to_dict())
+                add(f"client surveys: {variable}, all minus common municipalities {year}", "added municipalities",
+                    client_survey.answer_cells(added, codebook, variable).to_dict())
     return pd.DataFrame(rows, columns=["table", "group", "cell", "n"])
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.stats as st
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+# scipy.stats and statsmodels are imported inside the functions that test: importing them takes
+# over a second, and the build's disclosure audit needs only counts and intervals.
 
 ALPHA = 0.05
 SEED = 20200401
@@ -20,10 +20,21 @@ RESAMPLES = 9999  # Monte Carlo permutation tests: smallest possible p = 1 / 10 
 
 
 def wilson(k, n, alpha: float = ALPHA) -> tuple:
-    """Wilson score interval for ``k`` of ``n`` (arrays allowed); (nan, nan) where n = 0."""
+    """Wilson score interval for ``k`` of ``n`` (arrays allowed); (nan, nan) where n = 0.
+
+    (p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), z the normal quantile for ``alpha``.
+    """
+    from statistics import NormalDist
+
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = NormalDist().inv_cdf(1 - alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(k, np.where(n > 0, n, np.nan), alpha=alpha, method="wilson")
+        n = np.where(n > 0, n, np.nan)
+        p = k / n
+        centre = p + z**2 / (2 * n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+        low, high = (centre - half) / (1 + z**2 / n), (centre + half) / (1 + z**2 / n)
+        low, high = np.where((k == 0) & (n > 0), 0.0, low), np.where(k == n, 1.0, high)  # exact at the ends
     return low, high
 
 
@@ -38,6 +49,8 @@ def with_wilson(table: pd.DataFrame, k: str = "k", n: str = "n") -> pd.DataFrame
 
 def holm(pvalues) -> np.ndarray:
     """Holm-adjusted p-values (NaN stays NaN)."""
+    from statsmodels.stats.multitest import multipletests
+
     p = np.asarray(pvalues, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
@@ -48,6 +61,8 @@ def holm(pvalues) -> np.ndarray:
 
 def mcnemar_exact(improved: int, worsened: int) -> float:
     """Exact McNemar test (two-sided binomial test on the discordant pairs); 1.0 when there are none."""
+    import scipy.stats as st
+
     discordant = improved + worsened
     return 1.0 if discordant == 0 else float(st.binomtest(improved, discordant, 0.5).pvalue)
 
@@ -61,6 +76,8 @@ def signed_rank_test(differences) -> tuple[int, float]:
     with probability ½, and the distribution of the sum of positive ranks is built by
     convolution. Two-sided p = P(|T − E T| ≥ |t − E T|).
     """
+    import scipy.stats as st
+
     d = np.asarray(differences, dtype=float)
     d = d[~np.isnan(d) & (d != 0)]
     if len(d) == 0:
@@ -89,6 +106,8 @@ def independence_test(table) -> dict:
     exact test (2 × 2) or its Monte Carlo version for r × c (Freeman–Halton: 9 999 random tables
     with the observed margins, fixed seed). Empty rows and columns are dropped first.
     """
+    import scipy.stats as st
+
     t = np.asarray(table, dtype=float)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
     if min(t.shape) < 2:
@@ -152,12 +171,17 @@ def cramers_v_interval(rows, cols, alpha: float = ALPHA, resamples: int = 1999) 
 
 def fisher_2x2(table) -> float:
     """Fisher's exact two-sided p for a 2 × 2 table (rows may be empty: p = 1)."""
+    import scipy.stats as st
+
     t = np.asarray(table, dtype=int)
     return 1.0 if (t.sum(axis=1) == 0).any() or (t.sum(axis=0) == 0).any() else float(st.fisher_exact(t).pvalue)
 
 
 def two_proportions(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> dict:
     """Difference of two independent shares (2 − 1) with Newcombe's hybrid score interval and Fisher's exact p."""
+    import scipy.stats as st
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", alpha=alpha)
     p = st.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue
     return {"difference": k2 / n2 - k1 / n1, "ci_low": float(low), "ci_high": float(high), "p": float(p)}
