@@ -51,3 +51,20 @@ def default_mirror() -> Path | None:
     """The mirror directory from ``GINO_MIRROR``, or None when unset."""
     value = os.environ.get("GINO_MIRROR")
     return Path(value) if value else None
+
+
+def copy_committed_data(dest: Path) -> Path:
+    """Seed a fresh data directory with what git holds of ``data/``: catalog entries, published
+    figures, codebooks and the synthetic twin (tests and benchmarks build in such copies)."""
+    import shutil
+
+    src = ROOT / "data"
+    for path in src.rglob("*"):
+        rel = path.relative_to(src)
+        committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
+        if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    (dest / "processed").mkdir(parents=True, exist_ok=True)
+    return dest

@@ -32,6 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import national  # noqa: E402
 
+from analysis import paths  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 GIB = 1 << 30
@@ -91,18 +93,7 @@ def default_mirror() -> Path:
     return Path(os.environ.get("GINO_MIRROR", ROOT.parent / "shared" / "data")).resolve()
 
 
-def copy_committed_data(dest: Path) -> Path:
-    """What git holds of data/ (catalog entries, published figures, codebooks, synthetic twin), as tests/conftest.py."""
-    src = ROOT / "data"
-    for path in src.rglob("*"):
-        rel = path.relative_to(src)
-        committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
-        if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    (dest / "processed").mkdir(parents=True, exist_ok=True)
-    return dest
+copy_committed_data = paths.copy_committed_data
 
 
 @dataclass

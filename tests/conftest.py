@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis import paths
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,18 +25,7 @@ def mirror_dir() -> Path:
     return Path(os.environ.get("GINO_MIRROR", ROOT.parent / "shared" / "data")).resolve()
 
 
-def copy_committed_data(dest: Path) -> Path:
-    """Copy what git holds of data/ (catalog entries, published figures, codebooks, synthetic twin) into ``dest``."""
-    src = ROOT / "data"
-    for path in src.rglob("*"):
-        rel = path.relative_to(src)
-        committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
-        if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    (dest / "processed").mkdir(parents=True, exist_ok=True)
-    return dest
+copy_committed_data = paths.copy_committed_data
 
 
 def gino(*args: str, data_dir: Path, check: bool = True, extra_env: dict | None = None) -> subprocess.CompletedProcess:
