@@ -74,7 +74,8 @@ def read_yaml(path: Path, what: str) -> dict:
     from analysis.errors import InputError
 
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: several times faster
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
     except FileNotFoundError:
         raise InputError(path, f"an existing {what}") from None
     except yaml.YAMLError as exc:

@@ -10,6 +10,7 @@ needs to run does not pay for importing them.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -43,15 +44,21 @@ def source_files(module_name: str, seen: set[str] | None = None) -> list[Path]:
     if origin is None:
         return []
     files = [origin]
-    for node in ast.walk(ast.parse(origin.read_text(encoding="utf-8"))):
-        names: list[str] = []
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names if a.name.startswith("analysis")]
-        for name in names:
-            files += source_files(name, seen)
+    for name in _imported_names(origin):
+        files += source_files(name, seen)
     return sorted(set(files))
+
+
+@functools.cache
+def _imported_names(origin: Path) -> tuple[str, ...]:
+    """The ``analysis`` names a source file imports (parsed once per process: every step shares modules)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(origin.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names if a.name.startswith("analysis")]
+    return tuple(names)
 
 
 def _module_path(module_name: str) -> Path | None:
