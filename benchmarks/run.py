@@ -248,44 +248,37 @@ def measure_builds(bench: Bench, tmp: Path, repeat: int) -> tuple[Path, dict]:
     regions = bench.config / "regions.yaml"
     original = regions.read_bytes()
     addition = '  bench_sodra_lappland:\n    name: Södra Lappland (benchmark)\n    kommuner: ["2425", "2462", "2463"]\n'
-    say(f"== change config: add a region to a temporary copy of config/regions.yaml (GINO_CONFIG_DIR), {repeat}×")
+    time_change(bench, data, regions, original + addition.encode("utf-8"), repeat,
+                "change config: add a region to a temporary copy of config/regions.yaml (GINO_CONFIG_DIR)",
+                "build after adding a region to regions.yaml (median)")
+
+    # A raw file whose content can change without breaking a checksum: the published figures are
+    # committed raw inputs but not catalogued snapshots (the snapshots' sha256 is verified).
+    published = data / "raw" / "published" / "region_facts.csv"
+    changed = published.read_text(encoding="utf-8").replace("Antal kommuner i GINO", "Antal kommuner i GINO (benchmark)", 1)
+    time_change(bench, data, published, changed.encode("utf-8"), repeat,
+                "change content of raw/published/region_facts.csv (a description text; not checksummed)",
+                "build after changing raw/published/region_facts.csv (median)")
+    return data, out
+
+
+def time_change(bench, data: Path, path: Path, changed: bytes, repeat: int, title: str, label: str) -> None:
+    """Time a build after writing ``changed`` into ``path``, restoring the file (and rebuilding, untimed) after each run."""
+    original = path.read_bytes()
+    say(f"== {title}, {repeat}×")
     walls, flows, steps = [], [], set()
     for i in range(repeat):
-        regions.write_bytes(original + addition.encode("utf-8"))
+        path.write_bytes(changed)
         ran = bench.gino(data, "build")
-        regions.write_bytes(original)
+        path.write_bytes(original)
         bench.gino(data, "build")  # back to the original state, not timed
         walls.append(ran.wall)
         flows.append(ran.workflow)
         steps |= set(ran.steps)
         say(f"  run {i + 1}: {secs(ran.wall)} whole command, workflow {ran.workflow:.1f} s; "
             f"steps run: {', '.join(ran.steps) or 'none'}")
-    record("build after adding a region to regions.yaml (median)", secs(statistics.median(walls))
-           + f" whole command, workflow {statistics.median(flows):.1f} s")
+    record(label, secs(statistics.median(walls)) + f" whole command, workflow {statistics.median(flows):.1f} s")
     record("  … steps rerun", ", ".join(sorted(steps)) or "none")
-
-    # A raw file whose content can change without breaking a checksum: the published figures are
-    # committed raw inputs but not catalogued snapshots (the snapshots' sha256 is verified).
-    published = data / "raw" / "published" / "region_facts.csv"
-    original = published.read_bytes()
-    text = original.decode("utf-8")
-    changed = text.replace("Antal kommuner i GINO", "Antal kommuner i GINO (benchmark)", 1)
-    say(f"== change content of raw/published/region_facts.csv (a description text; not checksummed), {repeat}×")
-    walls, flows, steps = [], [], set()
-    for i in range(repeat):
-        published.write_text(changed, encoding="utf-8")
-        ran = bench.gino(data, "build")
-        published.write_bytes(original)
-        bench.gino(data, "build")
-        walls.append(ran.wall)
-        flows.append(ran.workflow)
-        steps |= set(ran.steps)
-        say(f"  run {i + 1}: {secs(ran.wall)} whole command, workflow {ran.workflow:.1f} s; "
-            f"steps run: {', '.join(ran.steps) or 'none'}")
-    record("build after changing raw/published/region_facts.csv (median)", secs(statistics.median(walls))
-           + f" whole command, workflow {statistics.median(flows):.1f} s")
-    record("  … steps rerun", ", ".join(sorted(steps)) or "none")
-    return data, out
 
 
 # ---------------------------------------------------------------- 4. the I/O floor
@@ -720,7 +713,7 @@ def header() -> None:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+                           capture_output=True, text=True).stdout.rstrip()  # keep the status columns
     say("# GINO benchmarks")
     say(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, {cores} cores "
         f"({usable} usable); Python {platform.python_version()} ({PY}); {platform.platform()}")
