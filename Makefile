@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv hooks report build fetch check synthesize prerender test clean
+.PHONY: venv hooks report feedback build fetch check synthesize prerender test clean
 
 venv: $(STAMP) hooks
 
@@ -40,6 +40,10 @@ synthesize: build
 
 report: fetch
 	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
+
+# Every municipality's report, the posters and the slide decks (reports/feedback/), rendered with Quarto if installed.
+feedback: fetch
+	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
 
 test: venv
 	GINO_MIRROR=$(MIRROR) $(PY) -m pytest

@@ -154,9 +154,51 @@ def report() -> None:
         for path, seconds in execute_all():
             out.print(f"  executed    {path.relative_to(paths.ROOT)} ({seconds:.1f} s)")
         out.print("report: pipeline done and notebooks executed; Quarto is not installed, so the report was not "
-                  "rendered (install Quarto >= 1.5 from https://quarto.org/docs/get-started/ and run 'quarto render')")
+                  "rendered (install Quarto >= 1.6 from https://quarto.org/docs/get-started/ and run 'quarto render')")
         return
     subprocess.run([quarto, "render"], cwd=paths.ROOT, check=True)
+
+
+@app.command("feedback")
+def feedback_command(
+    workers: Annotated[int, typer.Option(help="Documents executed at a time when Quarto is not installed.")] = 2,
+) -> None:
+    """Make every municipality's report, the waiting-room posters and the slide decks (reports/feedback/).
+
+    With Quarto: render each document for each municipality of the study region (and the region) into
+    its own file in _site/reports/feedback/. Without Quarto: execute them all and check that no table
+    shows a cell of fewer than the disclosure threshold.
+    """
+    import os
+
+    from analysis import feedback_documents, report_check
+
+    build(force=False)  # includes the disclosure audit of every published table, the feedback tables too
+    report = report_check.check_documents([d.path for d in feedback_documents.DOCUMENTS])
+    if report.problems:
+        raise ManyInputErrors(report.problems)
+    jobs = feedback_documents.jobs()
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        problems = []
+        for result in feedback_documents.execute_all(workers):
+            who = f"{result.name} ({result.kommun})" if result.kommun else result.name
+            out.print(f"  {'executed' if not result.problems else 'FAILED':<11} {result.stem}.qmd for {who} "
+                      f"({result.seconds:.1f} s, {len(result.tables)} tables)")
+            problems += result.problems
+        if problems:
+            raise ManyInputErrors(problems)
+        executed = len({(job.document.stem, job.kommun) for job in jobs})
+        out.print(f"feedback: {executed} documents executed and checked (no table shows a cell under the disclosure "
+                  f"threshold); Quarto is not installed, so the {len(jobs)} files were not rendered (install Quarto "
+                  ">= 1.6 from https://quarto.org/docs/get-started/ and run 'gino feedback' again)")
+        return
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    for job in jobs:
+        started = time.time()
+        subprocess.run([quarto, *job.quarto_args()], cwd=paths.ROOT, env=env, check=True)
+        out.print(f"  rendered    {feedback_documents.collect(job, started).relative_to(paths.ROOT)}")
+    out.print(f"feedback: {len(jobs)} files in {feedback_documents.OUTPUT_DIR.relative_to(paths.ROOT)}")
 
 
 def main() -> None:

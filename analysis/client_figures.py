@@ -96,12 +96,8 @@ def indicators_by_year(comparison: pd.DataFrame) -> Figure:
     ax.set_yticks(y, table["label"])
     low = np.floor(min(table["ci_low_2018"].min(), table["ci_low_2019"].min()) * 10) / 10
     ax.set_xlim(low, 1)
-    plots.swedish_axis(ax.xaxis, percent=True)
-    ax.set_xlabel("Andel positiva svar (de två positiva stegen), 95 % konfidensintervall")
-    ax.grid(axis="x", color="0.9")
-    ax.set_axisbelow(True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.3, -0.14), ncol=2, frameon=False)
-    fig.tight_layout()
+    plots.finish_share_dot_plot(fig, ax, "Andel positiva svar (de två positiva stegen), 95 % konfidensintervall",
+                                (0.3, -0.14))
     return fig
 
 

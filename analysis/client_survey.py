@@ -60,7 +60,7 @@ def by_municipality(frame: pd.DataFrame, codebook: Codebook, counts: pd.DataFram
     on ``counts`` (one row per municipality code) are pooled into one merged row, placed last."""
     key, names = codebook.identifiers["municipality"], codebook.municipalities
     hidden = disclosure.protect(counts)
-    merged = disclosure.ALL if hidden.all() else disclosure.MERGED
+    merged = disclosure.merged_label(counts, hidden)
     labels = disclosure.group_labels(frame[key], hidden, names, merged)
     order = sorted(set(labels) - {merged}) + ([merged] if hidden.any() else [])
     parts = [table_of(frame[labels == label]).assign(municipality=label) for label in order]
@@ -93,13 +93,15 @@ def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable:
     # Answers in none of the groups (such as "annat") are a cell too; a blank answer is not (see answer_cells).
     grouped[answers.notna() & grouped.isna()] = "other answers"
     counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped)
+    return by_municipality(frame, codebook, counts, lambda group: category_shares(group, variable, categories))
 
-    def table_of(group: pd.DataFrame) -> pd.DataFrame:
-        n = grouped[group.index].value_counts().reindex(list(categories), fill_value=0)
-        return stats.with_wilson(pd.DataFrame({"category": list(categories), "k": n.to_numpy(),
-                                               "n": int(n.sum())}))
 
-    return by_municipality(frame, codebook, counts, table_of)
+def category_shares(frame: pd.DataFrame, variable: str, categories: dict[str, tuple[int, ...]]) -> pd.DataFrame:
+    """Share of each answer group (``categories``: label -> codes) of the answers in any of the groups
+    (``k`` of ``n``), with Wilson intervals; answers in none of them (such as "annat") are left out."""
+    answers = frame[variable].astype("Int64")
+    k = [int(answers.isin(codes).fillna(False).sum()) for codes in categories.values()]
+    return stats.with_wilson(pd.DataFrame({"category": list(categories), "k": k, "n": sum(k)}))
 
 
 # --- travel distance × preferred meeting form (2018) -----------------------------------------
@@ -378,7 +380,7 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
         hidden = disclosure.protect(cells)
         shown = [(names.get(code, code), cells.loc[code]) for code in cells.index if not hidden[code]]
         if hidden.any():
-            shown.append((disclosure.ALL if hidden.all() else disclosure.MERGED, cells[hidden].sum()))
+            shown.append((disclosure.merged_label(cells, hidden), cells[hidden].sum()))
         rows += [{"variable": variable, "municipality": label, "k": int(c["positive"]),
                   "n": int(c["positive"] + c["other"]), "suppressed": False} for label, c in shown]
         rows += [{"variable": variable, "municipality": names.get(code, code), "k": pd.NA, "n": pd.NA,

@@ -60,6 +60,12 @@ def protect(counts: pd.DataFrame, threshold: int = THRESHOLD) -> pd.Series:
         hidden[totals.sort_values(kind="stable").index[0]] = True
 
 
+def merged_label(counts: pd.DataFrame, hidden: pd.Series) -> str:
+    """The merged row's name: ``ALL`` when it holds every group with any count (then it is the
+    published total, not a sub-group), else ``MERGED``."""
+    return ALL if hidden[counts.fillna(0).sum(axis=1) > 0].all() else MERGED
+
+
 def group_labels(keys: pd.Series, hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> pd.Series:
     """Each respondent's group as published: its own name, or ``merged`` for a protected group."""
     names = names or {}

@@ -28,13 +28,23 @@ def data_notice(synthetic: bool):
     return Markdown(SYNTHETIC_NOTICE if synthetic else REAL_NOTICE)
 
 
+# The Typst PDFs' running header, in each Typst document's `include-in-header` (the header must be
+# set before the title block: a `set page` rule in the body would start a new page). It shows only
+# once a document has marked itself synthetic (``report_notice``), so real-data reports carry none.
+TYPST_SYNTHETIC_HEADER = (
+    '#let gino-synthetic = state("gino-synthetic", false)\n'
+    '#set page(header: context if gino-synthetic.final() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
+    '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]) })\n'
+)
+
+
 def report_notice(synthetic: bool) -> str:
     """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout, and
-    for synthetic data a running header on every page of the Typst PDF (a raw block other formats skip)."""
+    for synthetic data a raw Typst block (other formats skip it) that switches on the running header
+    ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF."""
     if not synthetic:
         return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{REAL_NOTICE}\n:::\n"
-    header = ('```{=typst}\n#set page(header: align(right, text(size: 8pt, fill: rgb("#a00000"))'
-              '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]))\n```\n')
+    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n"
     return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{SYNTHETIC_NOTICE}\n:::\n"
 
 

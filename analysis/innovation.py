@@ -161,13 +161,22 @@ def role_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: li
     """Per role group: positive and other substantive answers, and "vet inte" answers (a blank is
     not an answer and is not protected, see ``client_survey.answer_cells``)."""
     roles = frame["role"].astype("Int64").fillna(NO_ROLE)
-    rows = {}
-    for name, members in groups.items():
-        part = frame[roles.isin(members)]
-        s = share(part, codebook, variable, codes)
-        dont_know = int(part[variable].isin(list(codebook.variable(variable).scale.dont_know)).sum())
-        rows[name] = {"positive": s.k, "other": s.n - s.k, "dont_know": dont_know}
+    rows = {name: answer_cells(frame[roles.isin(members)], codebook, variable, codes) for name, members in groups.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def municipality_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> pd.DataFrame:
+    """``role_cells`` per municipality (one row per municipality code present in ``frame``)."""
+    key = codebook.identifiers["municipality"]
+    rows = {code: answer_cells(part, codebook, variable, codes) for code, part in frame.groupby(key, sort=True)}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["positive", "other", "dont_know"])
+
+
+def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> dict[str, int]:
+    """Positive (``codes``) and other substantive answers, and "vet inte" answers, of one item."""
+    s = share(frame, codebook, variable, codes)
+    dont_know = int(frame[variable].isin(list(codebook.variable(variable).scale.dont_know)).sum())
+    return {"positive": s.k, "other": s.n - s.k, "dont_know": dont_know}
 
 
 def hidden_role_groups(cells: pd.DataFrame) -> pd.Series:

@@ -30,6 +30,7 @@ LAND_GREY = "#e3e3e3"
 CONTEXT_GREY = "#f3f3f3"
 DENSITY_CMAP = SEQUENTIAL + "_r"  # light = sparse, so the thick study outlines stay visible
 CENTRE_COLOUR, TATORT_COLOUR = OKABE_ITO[4], OKABE_ITO[0]
+HIGHLIGHT = "#B00020"  # dark red, clear on the light fills of the inland: the municipality a feedback document is about
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]  # keeps labels legible over any fill
 
 
@@ -119,16 +120,23 @@ def _label_municipalities(ax, layer: gpd.GeoDataFrame) -> None:
 
 
 def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.GeoDataFrame | None = None,
-                k: int = 5) -> plt.Figure:
-    """Choropleth of inhabitants per km² of land (``layer`` from :func:`municipality_layer`), study area outlined."""
+                k: int = 5, highlight: str | None = None) -> plt.Figure:
+    """Choropleth of inhabitants per km² of land (``layer`` from :func:`municipality_layer`), study area
+    outlined, and the kommun ``highlight`` (a code) outlined in its own colour."""
     classes, labels = density_classes(layer["density_land_per_km2"], k)
     colours = class_colours(len(labels))
     fig, ax = _map_axes(layer, context)
     layer.plot(ax=ax, color=[colours[c] for c in classes], linewidth=0, zorder=1)
     _outlines(ax, layer, study_codes)
+    extra = []
+    if highlight is not None:
+        chosen = layer[layer["kommun_kod"] == highlight]
+        chosen.boundary.plot(ax=ax, color=HIGHLIGHT, linewidth=3, zorder=4,
+                             path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])
+        extra.append(Line2D([], [], color=HIGHLIGHT, linewidth=3, label=chosen["kommun_namn"].iloc[0]))
     _label_municipalities(ax, layer)
     handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=lab) for c, lab in zip(colours, labels)]
-    ax.legend(handles=[*handles, _study_outline_handle()], title=DENSITY_LABEL, loc="upper right",
+    ax.legend(handles=[*handles, _study_outline_handle(), *extra], title=DENSITY_LABEL, loc="upper right",
               fontsize=8, title_fontsize=8, frameon=True, framealpha=0.9)
     _finish_map(ax)
     return fig
@@ -202,10 +210,11 @@ def population_grid_map(layer: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, study_
 
 # ---------------------------------------------------------------- (d) shares per municipality
 
-def sparsity_chart(table: pd.DataFrame) -> plt.Figure:
+def sparsity_chart(table: pd.DataFrame, highlight: str | None = None) -> plt.Figure:
     """Dot chart per kommun: share of people outside tätorter and share of land without inhabitants.
 
-    ``table`` from :func:`analysis.sparsity.sparsity_table`.
+    ``table`` from :func:`analysis.sparsity.sparsity_table`; the kommun ``highlight`` (a code) gets a
+    bold label and a shaded row.
     """
     t = table.sort_values("share_empty_land")
     y = np.arange(len(t))
@@ -217,6 +226,10 @@ def sparsity_chart(table: pd.DataFrame) -> plt.Figure:
     ax.scatter(t["share_empty_land"], y, color=OKABE_ITO[4], marker="o", s=45, zorder=2,
                label="Andel av landarealen utan invånare")
     ax.set_yticks(y, t["kommun_namn"])
+    if highlight is not None:
+        row = int(np.flatnonzero(t["kommun_kod"].to_numpy() == highlight)[0])
+        ax.axhspan(row - 0.4, row + 0.4, color=HIGHLIGHT, alpha=0.12, zorder=0)
+        ax.get_yticklabels()[row].set_fontweight("bold")
     ax.set_xlim(0, 1)
     swedish_axis(ax.xaxis, percent=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False, fontsize=9)

@@ -39,3 +39,13 @@ def swedish_axis(axis, decimals: int = 0, percent: bool = False) -> None:
         axis.set_major_formatter(FuncFormatter(lambda x, _: f"{sv_number(x * 100, decimals)}\u00a0%"))
     else:
         axis.set_major_formatter(FuncFormatter(lambda x, _: sv_number(x, decimals)))
+
+
+def finish_share_dot_plot(fig, ax, xlabel: str, legend_anchor: tuple[float, float]) -> None:
+    """The common finish of the dot plots of shares: percent axis, light grid, legend below the axes."""
+    swedish_axis(ax.xaxis, percent=True)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=legend_anchor, ncol=2, frameon=False)
+    fig.tight_layout()

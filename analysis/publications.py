@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import client_survey, disclosure, innovation
+from analysis import client_survey, disclosure, feedback, innovation
 from analysis.codebooks import Codebook
 
 SURVEYS = ("innovation_climate_2017", "client_survey_2018", "client_survey_2019")
@@ -51,21 +51,34 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
             add(f"{dataset}: respondents by municipality", label,
                 {"respondents": len(_members(frame, codebook, label, shown.attrs["merged_codes"]))})
 
-    frame, codebook = frames["client_survey_2018"], codebooks["client_survey_2018"]
-    indicators = client_survey.indicators_by_municipality(frame, codebook)
-    for variable, rows_of in indicators.groupby("variable", sort=False):
-        hidden = {code for code, name in codebook.municipalities.items()
-                  if name in set(rows_of.loc[rows_of["suppressed"], "municipality"])}
-        for label in rows_of.loc[~rows_of["suppressed"], "municipality"]:
-            part = _members(frame, codebook, label, hidden)
-            add(f"client_survey_2018: {variable} by municipality", label,
-                client_survey.answer_cells(part, codebook, variable).to_dict())
+    # The report's table by municipality (2018) and the feedback documents (both years), which show
+    # a municipality beside the whole survey: for each shown municipality, the rest of the survey
+    # (the whole minus the municipality) is published too.
+    for dataset in ("client_survey_2018", "client_survey_2019"):
+        frame, codebook = frames[dataset], codebooks[dataset]
+        indicators = client_survey.indicators_by_municipality(frame, codebook)
+        for variable, rows_of in indicators.groupby("variable", sort=False):
+            hidden = {code for code, name in codebook.municipalities.items()
+                      if name in set(rows_of.loc[rows_of["suppressed"], "municipality"])}
+            for label in rows_of.loc[~rows_of["suppressed"], "municipality"]:
+                part = _members(frame, codebook, label, hidden)
+                cells = client_survey.answer_cells(part, codebook, variable)
+                add(f"{dataset}: {variable} by municipality", label, cells.to_dict())
+                # a municipality without answers is not shown, and the rest beside it is the total
+                if label not in (disclosure.MERGED, disclosure.ALL) and cells.sum():
+                    add(f"{dataset}: {variable}, rest of the survey beside a municipality", f"all but {label}",
+                        client_survey.answer_cells(frame.drop(part.index), codebook, variable).to_dict())
 
+    frame, codebook = frames["client_survey_2018"], codebooks["client_survey_2018"]
     for variable, groups in (("travel_distance", DISTANCE_GROUPS), ("preferred_meeting", FORM_GROUPS)):
         shown = client_survey.collapsed_by_municipality(frame, codebook, variable, groups)
         for label in shown["municipality"].unique():
             part = _members(frame, codebook, label, shown.attrs["merged_codes"])
-            add(f"client_survey_2018: {variable} by municipality", label, _category_cells(part, variable, groups))
+            cells = _category_cells(part, variable, groups)
+            add(f"client_survey_2018: {variable} by municipality", label, cells)
+            if label not in (disclosure.MERGED, disclosure.ALL) and sum(cells.values()):
+                add(f"client_survey_2018: {variable}, rest of the survey beside a municipality", f"all but {label}",
+                    _category_cells(frame.drop(part.index), variable, groups))
 
     frame, codebook = frames["innovation_climate_2017"], codebooks["innovation_climate_2017"]
     for a in innovation.aspects(codebook).itertuples():
@@ -73,6 +86,20 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
         hidden = innovation.hidden_role_groups(cells)
         for group in cells.index[~hidden.to_numpy()]:
             add(f"innovation_climate_2017: {a.state_variable} by role", group, cells.loc[group].to_dict())
+
+    # The feedback documents' innovation-climate profile: each shown municipality and the rest.
+    key = codebook.identifiers["municipality"]
+    codes = {**{a.state_variable: innovation.GOOD for a in innovation.aspects(codebook).itertuples()},
+             **{a.importance_variable: innovation.IMPORTANT for a in innovation.aspects(codebook).itertuples()}}
+    for variable, hidden in feedback.climate_hidden(frame, codebook).items():
+        for code in hidden.index[~hidden.to_numpy()]:
+            name = codebook.municipalities.get(code, code)
+            own = frame[key] == code
+            cells = innovation.answer_cells(frame[own], codebook, variable, [codes[variable]])
+            if sum(cells.values()):  # a municipality without answers is not shown, and its rest is the total
+                add(f"innovation_climate_2017: {variable} by municipality", name, cells)
+                add(f"innovation_climate_2017: {variable}, rest of the survey beside a municipality",
+                    f"all but {name}", innovation.answer_cells(frame[~own], codebook, variable, [codes[variable]]))
 
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
     codebook = codebooks["client_survey_2018"]

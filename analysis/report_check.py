@@ -509,6 +509,23 @@ def check(root: Path = paths.ROOT) -> Report:
     return report
 
 
+def check_documents(documents: list[Path], root: Path = paths.ROOT) -> Report:
+    """The checks for documents rendered one at a time outside ``project.render`` (the parameterised
+    feedback documents): cell options, cross-references and citations; they may embed nothing."""
+    project = read_project(root)
+    report = Report([])
+    for path in documents:
+        doc = read_document(path, root)
+        report.documents += 1
+        check_cell_options(doc)
+        embedded, embeds = check_embeds(doc, root, {})
+        report.embeds += embeds
+        report.cross_references += check_cross_references(doc, embedded)
+        report.citations += check_citations(doc, project, root)
+        report.problems += doc.problems
+    return report
+
+
 def check_project(root: Path = paths.ROOT) -> list[str]:
     """One line per problem in the Quarto project at ``root``; empty when it would render cleanly."""
     return check(root).problems

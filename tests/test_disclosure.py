@@ -41,6 +41,9 @@ def test_publishing_without_protection_fails_the_disclosure_step(built, monkeypa
     assert all(line.startswith("disclosure: table '") and "expected 0 or at least 5 respondents" in line
                for line in exc.value.problems)
     assert any("respondents by municipality" in line and "'Sorsele'" in line for line in exc.value.problems)
+    # the feedback documents put each municipality beside the region: the rest of the region is audited too
+    assert any("rest of the survey beside a municipality" in line for line in exc.value.problems)
+    assert any(line.startswith("disclosure: table 'innovation_climate_2017: state_") for line in exc.value.problems)
     assert (built / "processed" / "disclosure_audit.csv").read_bytes() == before
 
 

@@ -1,0 +1,308 @@
+"""The feedback documents in ``reports/feedback/``: which to make, under which names, and how to run them.
+
+Three parameterised Quarto documents, each with a ``#| tags: [parameters]`` cell setting ``kommun``:
+
+* ``kommun.qmd``: one report per municipality of the configured study region, HTML and Typst PDF;
+* ``affisch.qmd``: the waiting-room poster, A3 Typst PDF, for the region and for each municipality;
+* ``bildspel.qmd``: a PowerPoint deck of the headline results, for the region and each municipality.
+
+With Quarto, every job is one ``quarto render <doc> --to <format> -P kommun:<code> --output <name>``
+(one format per call, so that each output gets its own name). The documents are not in the project's
+render list (they need a parameter), so Quarto renders each on its own, without ``_quarto.yml``, and
+writes the named file in the working directory; ``collect`` moves it to ``_site/reports/feedback/``.
+Quarto needs ``papermill`` in the Python it runs (``QUARTO_PYTHON``) to inject the parameter. Without Quarto, ``execute`` runs a document's code as Quarto's Jupyter engine
+would: the ``.qmd`` read into a notebook, the parameter injected after the parameters cell by
+papermill, every cell run by a Jupyter kernel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import paths
+from analysis.errors import GinoError
+
+FEEDBACK_DIR = paths.ROOT / "reports" / "feedback"
+OUTPUT_DIR = paths.ROOT / "_site" / "reports" / "feedback"
+EXTENSIONS = {"html": "html", "typst": "pdf", "pptx": "pptx"}
+
+
+@dataclass(frozen=True)
+class Document:
+    stem: str
+    formats: tuple[str, ...]
+    for_region: bool  # also rendered without a municipality: the whole region
+
+    @property
+    def path(self) -> Path:
+        return FEEDBACK_DIR / f"{self.stem}.qmd"
+
+
+DOCUMENTS = (
+    Document("kommun", ("html", "typst"), for_region=False),
+    Document("affisch", ("typst",), for_region=True),
+    Document("bildspel", ("pptx",), for_region=True),
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    document: Document
+    kommun: str | None  # None: the whole region
+    name: str           # the municipality's or the region's name, for titles
+    format: str
+
+    @property
+    def output(self) -> str:
+        """``kommun-2425-dorotea.html``, ``affisch-region.pdf``: distinct for every job, ASCII only."""
+        who = f"{self.kommun}-{slug(self.name)}" if self.kommun else "region"
+        return f"{self.document.stem}-{who}.{EXTENSIONS[self.format]}"
+
+    def quarto_args(self) -> list[str]:
+        args = ["render", str(self.document.path.relative_to(paths.ROOT)), "--to", self.format, "--output", self.output,
+                "-M", f"subtitle:{self.name}"]
+        return args + (["-P", f"kommun:{self.kommun}"] if self.kommun else [])
+
+
+def collect(job: Job, started: float, workdir: Path | None = None, output_dir: Path | None = None) -> Path:
+    """Move the file a render begun at ``started`` (``time.time()``) in ``workdir`` (the project root)
+    wrote into ``output_dir`` (``OUTPUT_DIR``). Quarto writes ``--output`` relative to the working
+    directory for a document rendered on its own; the
+    document's folder and the output folder are looked at too, so a Quarto that places it there works
+    the same. A file older than the render is a previous run's, not this one's."""
+    import os
+
+    workdir, output_dir = workdir or paths.ROOT, output_dir or OUTPUT_DIR
+    target = output_dir / job.output
+    for candidate in (workdir / job.output, job.document.path.parent / job.output, target):
+        if candidate.is_file() and candidate.stat().st_mtime >= started - 1:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(candidate, target)
+            return target
+    raise GinoError(f"quarto {' '.join(job.quarto_args())} reported success but wrote no {job.output} "
+                    f"(looked in {workdir}, {job.document.path.parent} and {output_dir})")
+
+
+def slug(name: str) -> str:
+    """``'Åsele' -> 'asele'``: a file-name-safe form of a Swedish place name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+# --- what to make ----------------------------------------------------------------------------
+
+def region_codes() -> list[str]:
+    """The study region's municipality codes (``config/regions.yaml``), sorted."""
+    from analysis import processed, sparsity
+    from analysis.regions import load_regions
+
+    return sparsity.region_codes(processed.region_members(), load_regions().study_region)
+
+
+def municipalities() -> dict[str, str]:
+    """Code -> name of every municipality of the configured study region."""
+    from analysis import processed
+
+    names = processed.municipalities().set_index("kommun_kod")["kommun_namn"]
+    return {code: names[code] for code in region_codes()}
+
+
+def detour_factor() -> float:
+    """The road detour factor of the residence model (``config/synthetic.yaml``), used for road distances."""
+    from analysis.files import read_yaml
+    from analysis.synthetic import synthetic_config_path
+
+    return float(read_yaml(synthetic_config_path(), "synthetic-twin configuration")["client_survey_2018"]["detour_factor"])
+
+
+def jobs() -> list[Job]:
+    """Every render: each document for each municipality (and the region where it applies), each format."""
+    from analysis.regions import load_regions
+
+    region_name = load_regions().study.name
+    out = []
+    for document in DOCUMENTS:
+        targets = ([(None, region_name)] if document.for_region else []) + \
+                  [(code, name) for code, name in municipalities().items()]
+        out += [Job(document, code, name, fmt) for code, name in targets for fmt in document.formats]
+    return out
+
+
+# --- running a document without Quarto ------------------------------------------------------
+
+FENCE = re.compile(r"^(?P<marker>`{3,})\{python\}\s*$")
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+OPTION = re.compile(r"^#\|\s?(?P<yaml>.*)$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the kernel colours its tracebacks
+
+
+def qmd_notebook(path: Path):
+    """A ``.qmd`` as the notebook Quarto's Jupyter engine runs: Markdown cells between the
+    ``{python}`` code cells, each code cell with its ``#|`` options and ``tags`` as cell tags."""
+    import nbformat
+    import yaml
+
+    text = FRONT_MATTER.sub("", path.read_text(encoding="utf-8"), count=1)
+    cells, markdown, lines = [], [], iter(text.splitlines())
+    for line in lines:
+        opening = FENCE.match(line)
+        if not opening:
+            markdown.append(line)
+            continue
+        if "".join(markdown).strip():
+            cells.append(nbformat.v4.new_markdown_cell("\n".join(markdown).strip(), metadata={"tags": []}))
+        markdown, source = [], []
+        for code_line in lines:
+            if code_line.strip() == opening["marker"]:
+                break
+            source.append(code_line)
+        options = yaml.safe_load("\n".join(m["yaml"] for m in map(OPTION.match, source) if m)) or {}
+        cell = nbformat.v4.new_code_cell("\n".join(source))
+        cell.metadata["tags"] = list(options.get("tags") or [])  # papermill reads every cell's tags
+        cells.append(cell)
+    if "".join(markdown).strip():
+        cells.append(nbformat.v4.new_markdown_cell("\n".join(markdown).strip(), metadata={"tags": []}))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["papermill"] = {}  # where papermill records the parameters it injects
+    return nb
+
+
+def execute(document: Document, kommun: str | None, timeout: int = 600):
+    """The executed notebook of ``document`` for ``kommun`` (None: the region), in memory.
+
+    The parameter is injected as ``quarto render -P kommun:<code>`` does: papermill adds a cell after
+    the one tagged ``parameters``; Quarto hands papermill the value parsed as YAML, so a code arrives
+    as a number, and the documents must accept that. A failing cell is a one-line ``GinoError``.
+    """
+    import nbclient
+    from papermill.parameterize import parameterize_notebook
+
+    nb = qmd_notebook(document.path)
+    if kommun is not None:
+        nb = parameterize_notebook(nb, {"kommun": int(kommun)}, kernel_name="python3", language="python")
+    try:
+        nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(document.path.parent)}}).execute()
+    except nbclient.exceptions.CellExecutionError as exc:
+        last = ANSI.sub("", [line for line in str(exc).splitlines() if line.strip()][-1])
+        who = f"kommun {kommun}" if kommun else "the region"
+        raise GinoError(f"{document.path.relative_to(paths.ROOT)} for {who}: a cell failed: {last}") from None
+    return nb
+
+
+def cell_outputs(nb, label: str) -> list[dict]:
+    """The outputs of the code cell whose ``#| label:`` is ``label``."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", cell.source, re.MULTILINE):
+            return cell.outputs
+    raise KeyError(f"no cell labelled {label}")
+
+
+# --- what an executed document publishes ---------------------------------------------------
+
+SHARE_CELL = re.compile(r"^(?P<share>\d+)\s?% \([^)]*\), n = (?P<n>[\d\s]+)$")
+COUNT_CELL = re.compile(r"^\d+\s?% \((?P<k>[\d\s]+) av (?P<n>[\d\s]+)\)$")
+
+
+def markdown_tables(nb) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Every Markdown table a document outputs: the cell's label, the header and the rows."""
+    tables = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        label = re.search(r"^#\|\s*label:\s*(\S+)", cell.source, re.MULTILINE)
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            lines = [line for line in text.splitlines() if line.startswith("|")]
+            if len(lines) < 2:
+                continue
+            split = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+            tables.append((label[1] if label else "?", split[0], split[2:]))
+    return tables
+
+
+def _counts(cell: str) -> list[tuple[int, int]] | None:
+    """The (k, n) a table cell can stand for: exact for 'p % (k av n)', every k whose rounded
+    percentage is p for 'p % (low–high), n = N'; None for any other cell."""
+    if match := COUNT_CELL.match(cell):
+        return [(int(re.sub(r"\s", "", match["k"])), int(re.sub(r"\s", "", match["n"])))]
+    if match := SHARE_CELL.match(cell):
+        n, share = int(re.sub(r"\s", "", match["n"])), int(match["share"])
+        return [(k, n) for k in range(n + 1) if int(100 * k / n + 0.5) == share] if n else [(0, 0)]
+    return None
+
+
+def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
+    """Cells of the municipality's own columns (header naming it, or 'Kommunen' / 'Övriga kommuner')
+    whose positive or other answers could be 1 to ``threshold`` − 1, read from the output alone."""
+    problems = []
+    for label, header, rows in markdown_tables(nb):
+        own = [i for i, h in enumerate(header) if name in h or h in ("Kommunen", "Övriga kommuner")]
+        for row in rows:
+            for i in own:
+                candidates = _counts(row[i]) if i < len(row) else None
+                if candidates is None:
+                    continue
+                if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
+                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
+                                    f"'{row[i]}', a cell of fewer than {threshold} respondents")
+    return problems
+
+
+# --- every document for every municipality --------------------------------------------------
+
+@dataclass(frozen=True)
+class Executed:
+    """What one executed document published, kept small enough to pass between processes."""
+
+    stem: str
+    kommun: str | None
+    name: str
+    seconds: float
+    tables: list[tuple[str, list[str], list[list[str]]]]
+    markdown: list[str]
+    problems: list[str]
+
+
+def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) -> Executed:
+    """Execute one document for one municipality (or the region) and read its tables back for the
+    disclosure check; a failing cell is a problem line, not an exception."""
+    import time
+
+    document = next(d for d in DOCUMENTS if d.stem == stem)
+    where = f"{document.path.relative_to(paths.ROOT)} for {name}"
+    started = time.perf_counter()
+    try:
+        nb = execute(document, kommun)
+    except GinoError as exc:
+        return Executed(stem, kommun, name, time.perf_counter() - started, [], [], [str(exc)])
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    markdown += [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                 if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+    problems = disclosure_problems(nb, name, threshold, where) if kommun else []
+    problems += [f"{where}: a cell wrote to stderr: {o['text'].strip().splitlines()[-1]}" for c in nb.cells
+                 if c.cell_type == "code" for o in c.get("outputs", [])
+                 if o.get("output_type") == "stream" and o.get("name") == "stderr" and o["text"].strip()]
+    return Executed(stem, kommun, name, time.perf_counter() - started, markdown_tables(nb), markdown, problems)
+
+
+def execute_all(workers: int = 2):
+    """Execute every document for every municipality (and the region where it applies), ``workers``
+    at a time in separate processes; yields an ``Executed`` per document as each finishes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from analysis.disclosure import THRESHOLD
+
+    targets = sorted({(job.document.stem, job.kommun, job.name) for job in jobs()},
+                     key=lambda t: ([d.stem for d in DOCUMENTS].index(t[0]), t[1] or ""))
+    context = multiprocessing.get_context("spawn")  # a clean interpreter per worker, whatever the caller imported
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(execute_and_check, stem, kommun, name, THRESHOLD) for stem, kommun, name in targets]
+        for future in as_completed(futures):
+            yield future.result()
