@@ -78,18 +78,16 @@ def indicator_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str) -
     and ``reason`` (see the module docstring). The municipality is shown for an indicator exactly
     where ``client_survey.indicators_by_municipality`` shows it.
     """
-    region = client_survey.headline_indicators(frame, codebook)
-    own = client_survey.headline_indicators(_rows_of(frame, codebook, kommun), codebook)
+    part = _rows_of(frame, codebook, kommun)
+    region, own = client_survey.headline_indicators(frame, codebook), client_survey.headline_indicators(part, codebook)
     name = codebook.municipalities.get(kommun, kommun)
     by_municipality = client_survey.indicators_by_municipality(frame, codebook)
     shown_variables = set(by_municipality.loc[(by_municipality["municipality"] == name)
                                               & ~by_municipality["suppressed"], "variable"])
-    present = bool(len(_rows_of(frame, codebook, kommun)))
     columns = [*SHARE_COLUMNS, "of_ten"]
     table = region[["variable", "label", *columns]].copy()
-    table["reason"] = [_hidden_reason(client_survey.answer_cells(_rows_of(frame, codebook, kommun), codebook, v),
-                                      v not in shown_variables, present, answered)
-                       for v, answered in zip(table["variable"], own["n"])]
+    table["reason"] = [_hidden_reason(client_survey.answer_cells(part, codebook, v), v not in shown_variables,
+                                      bool(len(part)), answered) for v, answered in zip(table["variable"], own["n"])]
     table["shown"] = table["reason"] == ""
     for column in columns:
         table[f"own_{column}"] = own[column].astype("Float64").where(table["shown"].to_numpy())
@@ -117,8 +115,8 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
             test = stats.two_proportions(rest_k, rest_n, own_k, own_n)
             rows.append({"year": year, "variable": r.variable, "label": r.label, "own_k": own_k, "own_n": own_n,
                          "own_share": own_k / own_n, "rest_k": rest_k, "rest_n": rest_n,
-                         "rest_share": rest_k / rest_n, **{("diff_low" if k == "ci_low" else "diff_high" if
-                                                           k == "ci_high" else k): v for k, v in test.items()}})
+                         "rest_share": rest_k / rest_n, "difference": test["difference"],
+                         "diff_low": test["ci_low"], "diff_high": test["ci_high"], "p": test["p"]})
     columns = ["year", "variable", "label", "own_k", "own_n", "own_share", "rest_k", "rest_n", "rest_share",
                "difference", "diff_low", "diff_high", "p"]
     out = pd.DataFrame(rows, columns=columns)

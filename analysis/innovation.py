@@ -167,9 +167,12 @@ def role_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: li
 
 def municipality_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> pd.DataFrame:
     """``role_cells`` per municipality (one row per municipality code present in ``frame``)."""
-    key = codebook.identifiers["municipality"]
-    rows = {code: answer_cells(part, codebook, variable, codes) for code, part in frame.groupby(key, sort=True)}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["positive", "other", "dont_know"])
+    answers = frame[variable].astype("Int64")
+    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False).to_numpy(bool)
+    positive = answers.isin(codes).fillna(False).to_numpy(bool) & ~dont_know
+    kinds = np.select([dont_know, positive, answers.notna().to_numpy(bool)], ["dont_know", "positive", "other"], "blank")
+    cells = pd.crosstab(frame[codebook.identifiers["municipality"]].to_numpy(), kinds)
+    return cells.reindex(columns=["positive", "other", "dont_know"], fill_value=0).rename_axis(index=None, columns=None)
 
 
 def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> dict[str, int]:

@@ -94,12 +94,12 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
     for variable, hidden in feedback.climate_hidden(frame, codebook).items():
         for code in hidden.index[~hidden.to_numpy()]:
             name = codebook.municipalities.get(code, code)
-            own = frame[key] == code
-            cells = innovation.answer_cells(frame[own], codebook, variable, [codes[variable]])
+            answers, own = frame[[variable]], frame[key] == code
+            cells = innovation.answer_cells(answers[own], codebook, variable, [codes[variable]])
             if sum(cells.values()):  # a municipality without answers is not shown, and its rest is the total
                 add(f"innovation_climate_2017: {variable} by municipality", name, cells)
                 add(f"innovation_climate_2017: {variable}, rest of the survey beside a municipality",
-                    f"all but {name}", innovation.answer_cells(frame[~own], codebook, variable, [codes[variable]]))
+                    f"all but {name}", innovation.answer_cells(answers[~own], codebook, variable, [codes[variable]]))
 
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
     codebook = codebooks["client_survey_2018"]
