@@ -11,6 +11,7 @@ who skipped a question can be derived from the published group sizes, but reveal
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -47,17 +48,18 @@ def protect(counts: pd.DataFrame, threshold: int = THRESHOLD) -> pd.Series:
     cells (or their summed total) are themselves 0 < n < threshold, the smallest remaining
     group is merged too; if every group ends up merged, the merged row is the published total.
     """
-    counts = counts.fillna(0)
-    hidden = ((counts > 0) & (counts < threshold)).any(axis=1)
+    values = counts.fillna(0).to_numpy(dtype=float)  # numpy: this runs for every item of every table
+    totals = values.sum(axis=1)
+    hidden = ((values > 0) & (values < threshold)).any(axis=1)
     while True:
-        merged = counts[hidden].sum()
-        if not (small(merged, threshold).any() or 0 < merged.sum() < threshold):
-            return hidden
-        totals = counts[~hidden].sum(axis=1)
-        totals = totals[totals > 0]  # merging an empty group adds nothing
-        if totals.empty:
-            return hidden
-        hidden[totals.sort_values(kind="stable").index[0]] = True
+        merged = values[hidden].sum(axis=0)
+        if not (((merged > 0) & (merged < threshold)).any() or 0 < merged.sum() < threshold):
+            break
+        candidates = np.flatnonzero(~hidden & (totals > 0))  # merging an empty group adds nothing
+        if not len(candidates):
+            break
+        hidden[candidates[np.argsort(totals[candidates], kind="stable")[0]]] = True
+    return pd.Series(hidden, index=counts.index)
 
 
 def merged_label(counts: pd.DataFrame, hidden: pd.Series) -> str:

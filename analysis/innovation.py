@@ -170,9 +170,12 @@ def municipality_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, c
     answers = frame[variable].astype("Int64")
     dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False).to_numpy(bool)
     positive = answers.isin(codes).fillna(False).to_numpy(bool) & ~dont_know
-    kinds = np.select([dont_know, positive, answers.notna().to_numpy(bool)], ["dont_know", "positive", "other"], "blank")
-    cells = pd.crosstab(frame[codebook.identifiers["municipality"]].to_numpy(), kinds)
-    return cells.reindex(columns=["positive", "other", "dont_know"], fill_value=0).rename_axis(index=None, columns=None)
+    other = answers.notna().to_numpy(bool) & ~dont_know & ~positive
+    groups, municipalities = pd.factorize(frame[codebook.identifiers["municipality"]], sort=True)
+    known = groups >= 0
+    return pd.DataFrame({kind: np.bincount(groups[mask & known], minlength=len(municipalities))
+                         for kind, mask in (("positive", positive), ("other", other), ("dont_know", dont_know))},
+                        index=municipalities)
 
 
 def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: list[int]) -> dict[str, int]:

@@ -58,8 +58,8 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
         frame, codebook = frames[dataset], codebooks[dataset]
         indicators = client_survey.indicators_by_municipality(frame, codebook)
         for variable, rows_of in indicators.groupby("variable", sort=False):
-            hidden = {code for code, name in codebook.municipalities.items()
-                      if name in set(rows_of.loc[rows_of["suppressed"], "municipality"])}
+            suppressed = set(rows_of.loc[rows_of["suppressed"], "municipality"])
+            hidden = {code for code, name in codebook.municipalities.items() if name in suppressed}
             for label in rows_of.loc[~rows_of["suppressed"], "municipality"]:
                 part = _members(frame, codebook, label, hidden)
                 cells = client_survey.answer_cells(part, codebook, variable)

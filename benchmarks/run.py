@@ -204,14 +204,7 @@ def measure_builds(bench: Bench, tmp: Path, repeat: int) -> tuple[Path, dict]:
     record("cold build, workflow's own time as printed (median)", secs(out["cold_flow"]) + spread(cold_flow))
 
     say(f"== no-op build (nothing changed), {repeat}×")
-    walls, flows, steps = [], [], set()
-    for i in range(repeat):
-        ran = bench.gino(data, "build")
-        walls.append(ran.wall)
-        flows.append(ran.workflow)
-        steps |= set(ran.steps)
-        say(f"  run {i + 1}: {secs(ran.wall)} whole command, workflow {ran.workflow:.1f} s; "
-            f"steps run: {', '.join(ran.steps) or 'none'}")
+    walls, flows, steps = timed_builds(bench, data, repeat)
     out["noop_wall"], out["noop_flow"] = statistics.median(walls), statistics.median(flows)
     record("no-op build, whole command incl. Python start-up (median)", secs(out["noop_wall"]) + spread(walls),
            f"≤ {NOOP_SECONDS:.0f} s", out["noop_wall"] <= NOOP_SECONDS, "noop")
@@ -232,15 +225,7 @@ def measure_builds(bench: Bench, tmp: Path, repeat: int) -> tuple[Path, dict]:
 
     raw = population_csv(data)
     say(f"== touch {raw.relative_to(data)} (mtime only, content unchanged), {repeat}×")
-    walls, flows, steps = [], [], set()
-    for i in range(repeat):
-        os.utime(raw, None)
-        ran = bench.gino(data, "build")
-        walls.append(ran.wall)
-        flows.append(ran.workflow)
-        steps |= set(ran.steps)
-        say(f"  run {i + 1}: {secs(ran.wall)} whole command, workflow {ran.workflow:.1f} s; "
-            f"steps run: {', '.join(ran.steps) or 'none'}")
+    walls, flows, steps = timed_builds(bench, data, repeat, before=lambda: os.utime(raw, None))
     record(f"build after touching {raw.name} (median)", secs(statistics.median(walls))
            + f" whole command, workflow {statistics.median(flows):.1f} s")
     record("  … steps rerun (content hashes, so none expected)", ", ".join(sorted(steps)) or "none", "none", not steps)
@@ -262,21 +247,34 @@ def measure_builds(bench: Bench, tmp: Path, repeat: int) -> tuple[Path, dict]:
     return data, out
 
 
-def time_change(bench, data: Path, path: Path, changed: bytes, repeat: int, title: str, label: str) -> None:
-    """Time a build after writing ``changed`` into ``path``, restoring the file (and rebuilding, untimed) after each run."""
-    original = path.read_bytes()
-    say(f"== {title}, {repeat}×")
+def timed_builds(bench, data: Path, repeat: int, before=None, after=None) -> tuple[list, list, set]:
+    """``repeat`` timed builds, ``before()`` each and ``after()`` each (untimed): wall and workflow
+    times and the steps that ran, each run printed."""
     walls, flows, steps = [], [], set()
     for i in range(repeat):
-        path.write_bytes(changed)
+        if before:
+            before()
         ran = bench.gino(data, "build")
-        path.write_bytes(original)
-        bench.gino(data, "build")  # back to the original state, not timed
+        if after:
+            after()
         walls.append(ran.wall)
         flows.append(ran.workflow)
         steps |= set(ran.steps)
         say(f"  run {i + 1}: {secs(ran.wall)} whole command, workflow {ran.workflow:.1f} s; "
             f"steps run: {', '.join(ran.steps) or 'none'}")
+    return walls, flows, steps
+
+
+def time_change(bench, data: Path, path: Path, changed: bytes, repeat: int, title: str, label: str) -> None:
+    """Time a build after writing ``changed`` into ``path``, restoring the file (and rebuilding, untimed) after each run."""
+    original = path.read_bytes()
+    say(f"== {title}, {repeat}×")
+
+    def restore() -> None:
+        path.write_bytes(original)
+        bench.gino(data, "build")  # back to the original state, not timed
+
+    walls, flows, steps = timed_builds(bench, data, repeat, before=lambda: path.write_bytes(changed), after=restore)
     record(label, secs(statistics.median(walls)) + f" whole command, workflow {statistics.median(flows):.1f} s")
     record("  … steps rerun", ", ".join(sorted(steps)) or "none")
 
