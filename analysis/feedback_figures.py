@@ -51,5 +51,5 @@ def comparison_chart(table: pd.DataFrame, name: str, region_label: str) -> plt.F
                 color="#777777")
     ax.set_yticks(y, t["label"])
     ax.set_xlim(0, 1.03)  # room for a marker at 100 %
-    finish_share_dot_plot(fig, ax, "Andel positiva svar av de sakliga svaren, 95 % konfidensintervall", (0.4, -0.16))
+    finish_share_dot_plot(fig, ax, "Andel positiva svar, 95 % konfidensintervall", (0.4, -0.16))
     return fig
