@@ -13,11 +13,12 @@ venv: $(STAMP) hooks
 hooks:
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml config/jupyter/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
 	$(PY) -c "import analysis, geopandas, pandera, doit, pingouin, statsmodels, seaborn, jupyterlab, pytest"
+	mkdir -p $(VENV)/etc/ipython && cp config/jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
 	touch $(STAMP)
 
 # The mirror is only read for snapshots missing from data/raw.
@@ -30,9 +31,10 @@ build: fetch
 check: build
 	$(PY) -m analysis check
 
-# Quarto's pre-render step: the incremental build, then drop frozen notebook results made from other data.
+# Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
+# into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
 prerender: build
-	$(PY) -m analysis.freeze
+	$(PY) -m analysis prerender
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build

@@ -137,8 +137,20 @@ def _format_number(value) -> str:
 
 
 @app.command()
+def prerender() -> None:
+    """Quarto's pre-render step (after the build): execute the notebooks whose inputs changed into
+    reports/notebooks/, and drop the article's frozen results when data or code changed."""
+    from analysis.render import prerender as run_prerender
+
+    run_prerender(out.print)
+
+
+@app.command()
 def report() -> None:
-    """Build, check, and render the Quarto report; without Quarto, execute the notebooks and check the documents."""
+    """Build, check, execute the changed notebooks and render the Quarto report (skipped when provably current)."""
+    import os
+
+    from analysis import executed_notebooks, render
     from analysis.report_check import check_project
 
     build(force=False)
@@ -147,16 +159,25 @@ def report() -> None:
     if problems:
         raise ManyInputErrors(problems)
     out.print("report: documents checked (embeds, cross-references, citations, captions and alt text resolve)")
+    started = time.perf_counter()
+    render.prerender(out.print)
     quarto = shutil.which("quarto")
     if quarto is None:
-        from analysis.notebooks import execute_all
-
-        for path, seconds in execute_all():
-            out.print(f"  executed    {path.relative_to(paths.ROOT)} ({seconds:.1f} s)")
-        out.print("report: pipeline done and notebooks executed; Quarto is not installed, so the report was not "
-                  "rendered (install Quarto >= 1.6 from https://quarto.org/docs/get-started/ and run 'quarto render')")
+        out.print(f"report: pipeline done and notebooks executed into {executed_notebooks.EXECUTED_DIR.relative_to(paths.ROOT)}/; "
+                  "Quarto is not installed, so the report was not rendered (install Quarto >= 1.6 from "
+                  "https://quarto.org/docs/get-started/ and run 'make report' or 'quarto render')")
         return
-    subprocess.run([quarto, "render"], cwd=paths.ROOT, check=True)
+    fingerprint = render.input_fingerprint(render.quarto_version(quarto))
+    if render.is_current(fingerprint):
+        out.print("report: _site is current (nothing it was rendered from has changed); Quarto was not run")
+        return
+    render.forget()
+    env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable),
+           render.PRERENDERED_VARIABLE: "1"}
+    subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, check=True)
+    render.record(fingerprint)
+    outputs = ", ".join(f"_site/{name}" for name in render.REPORT_OUTPUTS)
+    out.print(f"report: rendered {outputs} and the notebooks' pages ({time.perf_counter() - started:.0f} s)")
 
 
 @app.command("feedback")

@@ -90,7 +90,7 @@ def indicators_by_year(comparison: pd.DataFrame) -> Figure:
     y = np.arange(len(table))
     for offset, year in ((0.16, 2018), (-0.16, 2019)):
         part = table[[f"share_{year}", f"ci_low_{year}", f"ci_high_{year}"]].set_axis(["share", "ci_low", "ci_high"], axis=1)
-        n = f"{table[f'n_{year}'].min()}–{table[f'n_{year}'].max()}"
+        n = f"{table[f'n_{year}'].min():.0f}–{table[f'n_{year}'].max():.0f}"
         ax.errorbar(part["share"], y + offset, xerr=_errors(part), fmt="o", color=YEAR_COLOURS[year], capsize=3, ms=6,
                     label=f"{year} (n = {n} per fråga)")
     ax.set_yticks(y, table["label"])

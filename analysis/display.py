@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.disclosure import ALL, MERGED, SUPPRESSED
@@ -83,12 +85,57 @@ def p_value(p) -> str:
     return "< 0,001" if p < 0.001 else sv_number(p, 3)
 
 
+ALL_SUPPRESSED = ("Tabellen redovisas inte: alla dess värden för enskilda grupper avser färre svarande än "
+                  "röjandegränsen och skulle bara visa tecknet för dold uppgift.")
+NUMERIC_CELL = re.compile(r"^[<>≈~]?\s*[−–-]?\d(?:[\d\s,.%–−()/+-]|av|till)*$|^–$")
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    """A column of numbers, shares or intervals ('44 % (31–58)', '< 0,001', '12 av 50'), suppressed ones allowed."""
+    text = column.astype(str).str.strip()
+    return bool(len(text)) and text.str.match(NUMERIC_CELL).all() and not text.eq(SUPPRESSED).all()
+
+
+def html_table(table: pd.DataFrame) -> str:
+    """A plain HTML table: no column widths (Typst then sizes every column to its content); text
+    columns aligned left, columns of numbers right."""
+    import html
+
+    aligns = ["right" if i and _is_numeric(table.iloc[:, i]) else "left" for i in range(table.shape[1])]
+
+    def row(cells, tag: str) -> str:
+        return "<tr>" + "".join(f'<{tag} style="text-align: {a};">{html.escape(str(c))}</{tag}>'
+                                for c, a in zip(cells, aligns)) + "</tr>"
+
+    head = row(table.columns, "th")
+    body = "\n".join(row(values, "td") for values in table.itertuples(index=False))
+    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def only_totals_shown(table: pd.DataFrame) -> bool:
+    """True if every value (all but the first, label column) is suppressed, or suppressed in every row
+    but the regional total's: such a table tells a reader nothing beyond the total."""
+    if table.shape[1] < 2 or not len(table):
+        return False
+    values = table.iloc[:, 1:].astype(str)
+    hidden = values.isin([SUPPRESSED, ""]).all(axis=1)
+    totals = table.iloc[:, 0].astype(str).isin([ALL, "Samtliga", "Totalt"])
+    return bool((hidden | totals).all() and not totals.all())
+
+
 def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | None = None):
-    """A table as Markdown output, which Quarto turns into a real table in HTML, Typst and Word."""
+    """A table as Markdown output holding an HTML table, which Quarto turns into a real table in HTML,
+    Typst and Word. Not a pipe table: pandoc gives a pipe table wider than 72 characters relative
+    column widths from its dashes, which crush the columns of a PDF. A table whose every shown value
+    (but the total's) is suppressed is not published; a sentence says so instead."""
     from IPython.display import Markdown
 
-    text = table.to_markdown(index=index, disable_numparse=True)
-    return Markdown(text + (f"\n\n{footnote}" if footnote else ""))
+    shown = table.reset_index() if index else table
+    if only_totals_shown(shown):
+        return Markdown(ALL_SUPPRESSED + "\n")
+    # A raw HTML block: Quarto parses the tables in it into real tables for every format.
+    raw = f"```{{=html}}\n{html_table(shown)}\n```\n"
+    return Markdown(raw + (f"\n{footnote}\n" if footnote else ""))
 
 
 def group_order(labels) -> list[str]:

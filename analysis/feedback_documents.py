@@ -24,6 +24,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import GinoError
+from analysis.notebooks import run_cells
 
 FEEDBACK_DIR = paths.ROOT / "reports" / "feedback"
 OUTPUT_DIR = paths.ROOT / "_site" / "reports" / "feedback"
@@ -136,7 +137,6 @@ def jobs() -> list[Job]:
 FENCE = re.compile(r"^(?P<marker>`{3,})\{python\}\s*$")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 OPTION = re.compile(r"^#\|\s?(?P<yaml>.*)$")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the kernel colours its tracebacks
 
 
 def qmd_notebook(path: Path):
@@ -178,19 +178,13 @@ def execute(document: Document, kommun: str | None, timeout: int = 600):
     the one tagged ``parameters``; Quarto hands papermill the value parsed as YAML, so a code arrives
     as a number, and the documents must accept that. A failing cell is a one-line ``GinoError``.
     """
-    import nbclient
     from papermill.parameterize import parameterize_notebook
 
     nb = qmd_notebook(document.path)
     if kommun is not None:
         nb = parameterize_notebook(nb, {"kommun": int(kommun)}, kernel_name="python3", language="python")
-    try:
-        nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(document.path.parent)}}).execute()
-    except nbclient.exceptions.CellExecutionError as exc:
-        last = ANSI.sub("", [line for line in str(exc).splitlines() if line.strip()][-1])
-        who = f"kommun {kommun}" if kommun else "the region"
-        raise GinoError(f"{document.path.relative_to(paths.ROOT)} for {who}: a cell failed: {last}") from None
+    who = f"kommun {kommun}" if kommun else "the region"
+    run_cells(nb, document.path.parent, timeout, where=f"{document.path.relative_to(paths.ROOT)} for {who}")
     return nb
 
 

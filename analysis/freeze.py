@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 from pathlib import Path
 
 from analysis import files, paths
@@ -58,16 +57,3 @@ def invalidate_stale_freeze(root: Path = paths.ROOT, data_dir: Path | None = Non
             shutil.rmtree(freeze / name)  # a failure raises: the stamp must not vouch for stale results
     files.write_text(stamp, current + "\n")
     return True
-
-
-def main() -> int:
-    if invalidate_stale_freeze(paths.ROOT, paths.data_dir()):
-        print(f"freeze: processed data, analysis code or config changed (or no fingerprint yet); frozen results "
-              f"in {FREEZE_DIR}/{{{','.join(FROZEN_SOURCE_DIRS)}}} invalidated, so Quarto re-executes the documents")
-    else:
-        print("freeze: processed data, analysis code and config unchanged; frozen results kept")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

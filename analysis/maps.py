@@ -2,7 +2,7 @@
 
 Static maps are drawn in SWEREF 99 TM (EPSG:3006) and carry a scale bar and a north arrow;
 titles are left to the report's captions. Every function returns a ``matplotlib.figure.Figure``
-(or, for :func:`interactive_map`, a ``folium.Map`` whose tiles load in the reader's browser).
+(or, for :func:`interactive_map`, a folium map shown as a self-contained page, ``analysis.map_html``).
 """
 
 from __future__ import annotations
@@ -240,8 +240,11 @@ def sparsity_chart(table: pd.DataFrame, highlight: str | None = None) -> plt.Fig
 # ---------------------------------------------------------------- (e) interactive
 
 def interactive_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, k: int = 5):
-    """A folium map: kommuner coloured by density class (Swedish tooltips and legend) and tätorter as circles."""
+    """A folium map: kommuner coloured by density class (Swedish tooltips and legend) and tätorter as
+    circles; shown as a self-contained page that needs no network (``analysis.map_html``)."""
     import folium
+
+    from analysis.map_html import OfflineMap
 
     classes, labels = density_classes(layer["density_land_per_km2"], k)
     shapes = layer.to_crs(4326).assign(
@@ -265,7 +268,7 @@ def interactive_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, k: int 
     group.add_to(fmap)
     folium.LayerControl().add_to(fmap)
     _number_elements(fmap)
-    return fmap
+    return OfflineMap(fmap)
 
 
 def _number_elements(element, counter=None) -> None:

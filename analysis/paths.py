@@ -44,6 +44,12 @@ def raw(relative: str | Path) -> Path:
 
 
 def processed(relative: str | Path) -> Path:
+    """A processed output's path. While a notebook is executed for the report, each name asked for is
+    logged to ``GINO_READ_LOG``, so that only the notebooks reading a changed file are re-executed."""
+    log = os.environ.get("GINO_READ_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{Path(relative).as_posix()}\n")
     return processed_dir() / relative
 
 

@@ -43,6 +43,7 @@ class Solution:
     counts: dict[str, int]       # figure_id -> count in the figure's codes
     feasible: int                # how many solutions satisfied every figure
     note: str
+    note_sv: str  # the same reasoning in Swedish, for the report's tables
 
     @property
     def substantive(self) -> int:
@@ -98,23 +99,33 @@ def solve(question: Question, figures: pd.DataFrame) -> Solution:
     candidates.sort(key=lambda c: c[0])
     _, answered, dont_know, counts = candidates[0]
     return Solution(question, answered, dont_know, {f.figure_id: counts[f.codes] for f in share_figs},
-                    len(candidates), _note(question, answered, dont_know, answered_figs, candidates))
+                    len(candidates), *_notes(question, answered, dont_know, answered_figs, candidates))
 
 
-def _note(q: Question, answered: int, dont_know: int, answered_figs, candidates) -> str:
+def _notes(q: Question, answered: int, dont_know: int, answered_figs, candidates) -> tuple[str, str]:
+    """Why these counts were chosen, in English (the data file) and in Swedish (the report)."""
     if answered_figs and dont_know > q.dont_know_target:
         return (f"The published shares cannot all hold as shares of all {answered} who answered under whole-percent "
                 f"rounding. They hold when {dont_know} of the {answered} answered 'vet inte' and the shares are of "
-                f"the {answered - dont_know} substantive answers; no smaller number of 'vet inte' answers works.")
+                f"the {answered - dont_know} substantive answers; no smaller number of 'vet inte' answers works.",
+                f"Andelarna kan inte alla gälla av samtliga {answered} svarande med avrundning till hela procent. De "
+                f"gäller om {dont_know} av de {answered} svarade 'vet inte' och andelarna avser de "
+                f"{answered - dont_know} sakliga svaren; inget mindre antal 'vet inte' fungerar.")
     if answered_figs:
-        return f"The number answering ({answered}) is published; the counts follow from the shares."
+        return (f"The number answering ({answered}) is published; the counts follow from the shares.",
+                f"Antalet svarande ({answered}) är publicerat; antalen följer av andelarna.")
     if q.answered[0] == q.answered[1]:
         return (f"The report publishes neither respondents nor denominators; {answered} answers with {dont_know} "
                 f"'vet inte' follow from the assumptions in config/synthetic.yaml, and the count is the one whose "
-                f"share is closest to the published value ({len(candidates)} counts would round to it).")
+                f"share is closest to the published value ({len(candidates)} counts would round to it).",
+                f"Rapporten publicerar varken svarande eller nämnare; {answered} svar varav {dont_know} 'vet inte' "
+                f"följer av antagandena i config/synthetic.yaml, och antalet är det vars andel ligger närmast det "
+                f"publicerade värdet ({len(candidates)} antal skulle avrundas till det).")
+    feasible = len({c[1] for c in candidates})
     return (f"The report does not publish how many answered; {answered} is the feasible number closest to the "
-            f"assumed {q.answered_target} ({len({c[1] for c in candidates})} feasible numbers in "
-            f"{q.answered[0]}–{q.answered[1]}).")
+            f"assumed {q.answered_target} ({feasible} feasible numbers in {q.answered[0]}–{q.answered[1]}).",
+            f"Rapporten publicerar inte hur många som svarade; {answered} är det möjliga antal som ligger närmast "
+            f"de antagna {q.answered_target} ({feasible} möjliga antal mellan {q.answered[0]} och {q.answered[1]}).")
 
 
 def reconciliation_records(solutions: list[Solution], figures: pd.DataFrame) -> pd.DataFrame:
@@ -135,5 +146,6 @@ def reconciliation_records(solutions: list[Solution], figures: pd.DataFrame) -> 
             "exact_shares": ";".join(f"{s.counts[i] / s.substantive:.4f}" for i in ids),
             "feasible_solutions": s.feasible,
             "reconciliation": s.note,
+            "reconciliation_sv": s.note_sv,
         })
     return pd.DataFrame(rows)

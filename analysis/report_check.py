@@ -7,8 +7,11 @@ bibliographies, and reports one line per problem:
 
 * ``_quarto.yml`` parses, names ``project.type`` and ``project.render``, every listed document
   exists, and ``lang`` is ``sv``;
-* every notebook starts with front matter setting ``execute: enabled: true`` (otherwise Quarto
-  does not execute it and an embed of it is empty) and is committed without outputs;
+* the render list and the embeds name the executed copies in ``reports/notebooks/`` that the
+  pre-render step makes (``analysis/executed_notebooks.py``); they are checked through their sources
+  in ``notebooks/``, which exist before any render;
+* every notebook starts with front matter setting ``execute: enabled: true`` (so that rendering
+  one on its own executes it) and is committed without outputs;
 * every ``{{< embed >}}`` points to a notebook in the render list, and every embedded label is
   a cell label there;
 * every ``@fig-``/``@tbl-``/``@sec-``/``@eq-`` cross-reference resolves within its document
@@ -300,11 +303,26 @@ class Project:
     problems: list[str]
 
 
+# The pre-render step executes notebooks/X.ipynb into reports/notebooks/X.ipynb, which Quarto renders
+# and embeds; the checks read the source, which exists before any render.
+EXECUTED_COPIES, SOURCES = "reports/notebooks/", "notebooks/"
+
+
+def source_of(path: Path, root: Path) -> Path:
+    """The committed notebook behind an executed copy's path; any other path unchanged."""
+    executed = (root / EXECUTED_COPIES).resolve()
+    resolved = path.resolve()
+    return root / SOURCES / resolved.name if resolved.parent == executed else path
+
+
 def render_list(root: Path, entries: list, problems: list[str]) -> list[Path]:
-    """The documents ``project.render`` names (globs expanded, ``!`` entries excluded), in order."""
+    """The documents ``project.render`` names (globs expanded, ``!`` entries excluded), in order;
+    executed notebook copies are named by their sources."""
     documents: list[Path] = []
     for entry in entries:
         entry = str(entry)
+        if entry.startswith(EXECUTED_COPIES):
+            entry = SOURCES + entry[len(EXECUTED_COPIES):]
         if entry.startswith("!"):
             excluded = {p.resolve() for p in map(Path, glob.glob(str(root / entry[1:]), recursive=True))}
             documents = [d for d in documents if d.resolve() not in excluded]
@@ -356,7 +374,7 @@ def check_notebook_is_executed_and_clean(doc: Document) -> None:
     execute = doc.front_matter.get("execute")
     if not (isinstance(execute, dict) and execute.get("enabled") is True):
         doc.problem("the first cell must be raw front matter setting 'execute: enabled: true' "
-                    "(otherwise Quarto does not execute the notebook and embeds of it are empty)")
+                    "(so that rendering the notebook on its own executes it)")
     with_outputs = [str(n) for n, c in enumerate(doc.notebook.cells, start=1)
                     if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
     if with_outputs:
@@ -391,7 +409,7 @@ def check_embeds(doc: Document, root: Path, rendered: dict[Path, Document]) -> t
             count += 1
             where = prose.where(match.start())
             shortcode = f"embed {match['path']}" + (f"#{match['labels']}" if match["labels"] else "")
-            target_path = (doc.path.parent / match["path"]).resolve()
+            target_path = source_of(doc.path.parent / match["path"], root).resolve()
             target_rel = relative(target_path, root)
             if not target_path.is_file():
                 doc.problem(f"{shortcode}: {target_rel} does not exist", where)

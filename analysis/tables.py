@@ -30,3 +30,32 @@ def region_facts_table(facts: pd.DataFrame, region_ids: list[str]) -> pd.DataFra
     table.columns = list(f["region_name"])
     table.index.name = "Mått"
     return table
+
+
+PUBLISHED_RULES = {"percent": "{} %", "of_ten": "{} av 10", "equal": "{}", "greater_than": "över {}",
+                   "less_than": "under {}", "between": "{}", "approx": "cirka {}", "just_below": "strax under {}"}
+
+
+def published_figures_text(published: str) -> str:
+    """``'percent 44;percent 24' -> '44 %; 24 %'``: the reconciliation file's published figures in Swedish."""
+    parts = []
+    for item in published.split(";"):
+        rule, _, value = item.strip().partition(" ")
+        parts.append(PUBLISHED_RULES.get(rule, "{} (" + rule + ")").format(value.replace(".", ",")))
+    return "; ".join(parts)
+
+
+def reconciliation_table(reconciliations: pd.DataFrame, survey_names: dict[str, str],
+                         question_labels: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """The twin's reconciliations (``survey_reconciliations.csv``) as a Swedish table: survey, question,
+    published figures, the chosen numbers and why."""
+    r = reconciliations
+    return pd.DataFrame({
+        "Enkät": r["dataset"].map(survey_names),
+        "Fråga": [question_labels.get((d, v), v) for d, v in zip(r["dataset"], r["variable"])],
+        "Publicerat": r["published"].map(published_figures_text),
+        "Svarade": r["answered"].map(sv_number),
+        "Vet inte": r["dont_know"].map(sv_number),
+        "Valda antal": r["counts"].astype(str).str.replace(";", "; "),
+        "Motivering": r["reconciliation_sv"],
+    })

@@ -106,11 +106,20 @@ def test_a_change_deletes_the_frozen_results(project, change):
     assert invalidate_stale_freeze(root, data) is False
 
 
-def test_the_command_says_whether_it_kept_or_invalidated(project, monkeypatch, capsys):
+def test_the_prerender_step_says_whether_it_dropped_the_frozen_results(project, monkeypatch):
+    from analysis import executed_notebooks, render
+
     root, data = project
     monkeypatch.setattr(paths, "ROOT", root)
     monkeypatch.setenv("GINO_DATA_DIR", str(data))
-    assert freeze.main() == 0
-    assert "invalidated" in capsys.readouterr().out
-    assert freeze.main() == 0
-    assert capsys.readouterr().out.endswith("frozen results kept\n")
+    monkeypatch.delenv(render.PRERENDERED_VARIABLE, raising=False)
+    monkeypatch.setattr(executed_notebooks, "report_progress", lambda print_line: [])
+    lines = []
+    render.prerender(lines.append)
+    assert any("frozen results were dropped" in line for line in lines)
+    lines.clear()
+    render.prerender(lines.append)
+    assert lines == []
+    monkeypatch.setenv(render.PRERENDERED_VARIABLE, "1")
+    render.prerender(lines.append)
+    assert lines == ["pre-render: done by 'gino report' just before Quarto started"]

@@ -110,6 +110,18 @@ def test_a_correct_tiny_project_has_no_problems(tmp_path):
     assert check_project(make_project(tmp_path)) == []
 
 
+def test_executed_copies_are_checked_through_their_sources_before_any_render(tmp_path):
+    """The project renders reports/notebooks/ (made by the pre-render step); a fresh clone has none yet."""
+    quarto = QUARTO_YML.replace("notebooks/01-a.ipynb", "reports/notebooks/*.ipynb")
+    article = ARTICLE.replace("../notebooks/01-a.ipynb#fig-a,tbl-a", "notebooks/01-a.ipynb#fig-a,tbl-a")
+    root = make_project(tmp_path, article=article, quarto=quarto)
+    assert not (root / "reports" / "notebooks").exists()
+    assert check_project(root) == []
+    (root / "reports" / "index.qmd").write_text(article.replace("#fig-a,tbl-a", "#fig-b"), encoding="utf-8")
+    assert (f"reports/index.qmd, line {line_of(article, '{{< embed')}: embed notebooks/01-a.ipynb#fig-b: "
+            "no cell labelled 'fig-b' in notebooks/01-a.ipynb") in check_project(root)
+
+
 def test_success_and_failure_are_reported_like_a_command(tmp_path, capsys):
     assert report_check.main([str(make_project(tmp_path))]) == 0
     assert capsys.readouterr().out == ("report check: 2 documents, 1 embeds, 6 cross-references, 2 citations: "
@@ -300,7 +312,7 @@ def test_a_notebook_that_quarto_would_not_execute(tmp_path, front_matter):
     cells = notebook_cells(front_matter=front_matter or "")[0 if front_matter else 1:]
     assert check_project(make_project(tmp_path, cells=cells)) == [
         "notebooks/01-a.ipynb: the first cell must be raw front matter setting 'execute: enabled: true' "
-        "(otherwise Quarto does not execute the notebook and embeds of it are empty)",
+        "(so that rendering the notebook on its own executes it)",
     ]
 
 

@@ -1,0 +1,42 @@
+"""Tables for the report (analysis/display.py): HTML that Quarto turns into real tables in every format,
+columns aligned by content, and tables that would show nothing but suppressed cells left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.disclosure import ALL, SUPPRESSED
+from analysis.display import ALL_SUPPRESSED, html_table, markdown_table
+
+
+def test_a_table_is_a_raw_html_block_without_column_widths_and_keeps_its_footnote():
+    table = pd.DataFrame({"Kommun": ["Dorotea", "Åsele", "A & B"], "Andel (95 % KI)": ["44 % (31–58)", "–", "8 % (2–20)"]})
+    text = markdown_table(table, footnote="– = färre än fem svarande.").data
+    assert text.startswith("```{=html}\n<table>") and "\n```\n" in text
+    assert "width" not in text and "<col" not in text
+    assert "A &amp; B" in text
+    assert text.rstrip().endswith("– = färre än fem svarande.")
+
+
+def test_text_columns_are_left_aligned_and_number_columns_right_aligned():
+    table = pd.DataFrame({"Kommun": ["Dorotea", "Malå", "Åsele"], "n": ["12", "–", "5"],
+                          "Skillnad": ["2 (−9 till 12)", "< 0,001", "12 av 50"], "Test": ["Fisher", "chitvå", "–"]})
+    header = html_table(table).splitlines()[2]
+    assert header.count('text-align: left') == 2 and header.count('text-align: right') == 2
+    assert '<th style="text-align: right;">n</th>' in header
+    assert '<th style="text-align: left;">Test</th>' in header
+
+
+def test_an_index_becomes_the_first_column():
+    table = pd.DataFrame({"Sverige": ["290", "19,54"]}, index=pd.Index(["Antal kommuner", "Täthet"], name="Mått"))
+    assert "<th style=\"text-align: left;\">Mått</th>" in markdown_table(table, index=True).data
+
+
+def test_a_table_whose_every_group_value_is_suppressed_is_not_published():
+    hidden = pd.DataFrame({"Kommun": ["Dorotea", "Malå", ALL], "Kontakt": [SUPPRESSED, SUPPRESSED, "80 % (72–87)"],
+                           "Nöjd": [SUPPRESSED, SUPPRESSED, "82 % (75–88)"]})
+    assert markdown_table(hidden).data.strip() == ALL_SUPPRESSED
+    shown = hidden.assign(Kontakt=[SUPPRESSED, "71 % (50–86)", "80 % (72–87)"])
+    assert "<table>" in markdown_table(shown).data
+    only_total = hidden.iloc[[2]]
+    assert "<table>" in markdown_table(only_total).data  # a table of the total alone is the total, not hidden groups
