@@ -217,7 +217,7 @@ def feedback_command(
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
     for job in jobs:
         started = time.time()
-        subprocess.run([quarto, *job.quarto_args()], cwd=paths.ROOT, env=env, check=True)
+        subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)
         out.print(f"  rendered    {feedback_documents.collect(job, started).relative_to(paths.ROOT)}")
     out.print(f"feedback: {len(jobs)} files in {feedback_documents.OUTPUT_DIR.relative_to(paths.ROOT)}")
 

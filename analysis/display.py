@@ -34,6 +34,12 @@ def data_notice(synthetic: bool):
 # set before the title block: a `set page` rule in the body would start a new page). It shows only
 # once a document has marked itself synthetic (``report_notice``), so real-data reports carry none.
 TYPST_SYNTHETIC_HEADER = (
+    "// Tables: long ones break across pages (a captioned table is a figure, which does not break by\n"
+    "// default, so its rows would overprint the page foot); cells set ragged-right, unhyphenated and\n"
+    "// a little smaller, so that columns take the width of their content and names stay whole.\n"
+    "#show figure: set block(breakable: true)\n"
+    "#show table: set par(justify: false)\n"
+    "#show table: set text(hyphenate: false, size: 8.5pt)\n"
     '#let gino-synthetic = state("gino-synthetic", false)\n'
     '#set page(header: context if gino-synthetic.final() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
     '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]) })\n'
@@ -96,9 +102,47 @@ def _is_numeric(column: pd.Series) -> bool:
     return bool(len(text)) and text.str.match(NUMERIC_CELL).all() and not text.eq(SUPPRESSED).all()
 
 
+# About how many characters of 8.5 pt type fit across A4 with 2 cm margins, and what a cell's inset
+# (6 pt each side) costs in characters. A table that fits is left to size itself to its content.
+LINE_CHARACTERS = 120
+CELL_INSET = 3
+TEXT_COLUMN_CAP = 40  # a text column wider than this wraps rather than squeezing the others
+
+
+def _longest_word(texts) -> int:
+    return max((len(word) for text in texts for word in str(text).split()), default=1)
+
+
+def column_widths(table: pd.DataFrame) -> list[float] | None:
+    """Relative column widths for a table too wide to size itself, else None.
+
+    Typst sizes unspecified columns to their content and, when they do not fit, squeezes the widest
+    one hardest: a column of names becomes a word a line while columns of short numbers keep the
+    width of their headings. Here every column first gets what must not break (its longest word;
+    a number, share or interval whole), then the room left is shared out towards each column's
+    natural width (text columns counted up to ``TEXT_COLUMN_CAP`` characters).
+    """
+    least, wanted = [], []
+    for i, name in enumerate(table.columns):
+        cells = table.iloc[:, i].astype(str)
+        longest_cell = int(cells.str.len().max()) if len(cells) else 1
+        numeric = i > 0 and _is_numeric(table.iloc[:, i])
+        must = max(_longest_word([name]), longest_cell if numeric else _longest_word(cells))
+        least.append(must + CELL_INSET)
+        wanted.append(max(must, longest_cell if numeric else min(longest_cell, TEXT_COLUMN_CAP)) + CELL_INSET)
+    if sum(wanted) <= LINE_CHARACTERS:
+        return None
+    if sum(least) >= LINE_CHARACTERS:
+        widths = least  # it cannot fit: keep every word and number whole, in proportion
+    else:
+        share = (LINE_CHARACTERS - sum(least)) / (sum(wanted) - sum(least))
+        widths = [lo + (w - lo) * share for lo, w in zip(least, wanted)]
+    return [w / sum(widths) for w in widths]
+
+
 def html_table(table: pd.DataFrame) -> str:
-    """A plain HTML table: no column widths (Typst then sizes every column to its content); text
-    columns aligned left, columns of numbers right."""
+    """A plain HTML table: text columns aligned left, columns of numbers right; column widths only
+    where the table is too wide to size itself (``column_widths``)."""
     import html
 
     aligns = ["right" if i and _is_numeric(table.iloc[:, i]) else "left" for i in range(table.shape[1])]
@@ -107,9 +151,12 @@ def html_table(table: pd.DataFrame) -> str:
         return "<tr>" + "".join(f'<{tag} style="text-align: {a};">{html.escape(str(c))}</{tag}>'
                                 for c, a in zip(cells, aligns)) + "</tr>"
 
+    widths = column_widths(table)
+    cols = ("<colgroup>" + "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths) + "</colgroup>\n"
+            if widths else "")
     head = row(table.columns, "th")
     body = "\n".join(row(values, "td") for values in table.itertuples(index=False))
-    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    return f"<table>\n{cols}<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 def only_totals_shown(table: pd.DataFrame) -> bool:
@@ -126,7 +173,7 @@ def only_totals_shown(table: pd.DataFrame) -> bool:
 def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | None = None):
     """A table as Markdown output holding an HTML table, which Quarto turns into a real table in HTML,
     Typst and Word. Not a pipe table: pandoc gives a pipe table wider than 72 characters relative
-    column widths from its dashes, which crush the columns of a PDF. A table whose every shown value
+    column widths from its dashes alone, which crush the columns of a PDF. A table whose every shown value
     (but the total's) is suppressed is not published; a sentence says so instead."""
     from IPython.display import Markdown
 

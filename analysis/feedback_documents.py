@@ -57,26 +57,32 @@ class Job:
     format: str
 
     @property
+    def workdir(self) -> Path:
+        return self.document.path.parent
+
+    @property
     def output(self) -> str:
         """``kommun-2425-dorotea.html``, ``affisch-region.pdf``: distinct for every job, ASCII only."""
         who = f"{self.kommun}-{slug(self.name)}" if self.kommun else "region"
         return f"{self.document.stem}-{who}.{EXTENSIONS[self.format]}"
 
     def quarto_args(self) -> list[str]:
-        args = ["render", str(self.document.path.relative_to(paths.ROOT)), "--to", self.format, "--output", self.output,
+        """Arguments for ``quarto`` run in the document's folder (``workdir``): Quarto resolves the
+        resources of a document rendered with ``--output`` against the working directory."""
+        args = ["render", self.document.path.name, "--to", self.format, "--output", self.output,
                 "-M", f"subtitle:{self.name}"]
         return args + (["-P", f"kommun:{self.kommun}"] if self.kommun else [])
 
 
 def collect(job: Job, started: float, workdir: Path | None = None, output_dir: Path | None = None) -> Path:
-    """Move the file a render begun at ``started`` (``time.time()``) in ``workdir`` (the project root)
-    wrote into ``output_dir`` (``OUTPUT_DIR``). Quarto writes ``--output`` relative to the working
+    """Move the file a render begun at ``started`` (``time.time()``) in ``workdir`` (the job's, the
+    document's folder) wrote into ``output_dir`` (``OUTPUT_DIR``). Quarto writes ``--output`` relative to the working
     directory for a document rendered on its own; the
     document's folder and the output folder are looked at too, so a Quarto that places it there works
     the same. A file older than the render is a previous run's, not this one's."""
     import os
 
-    workdir, output_dir = workdir or paths.ROOT, output_dir or OUTPUT_DIR
+    workdir, output_dir = workdir or job.workdir, output_dir or OUTPUT_DIR
     target = output_dir / job.output
     for candidate in (workdir / job.output, job.document.path.parent / job.output, target):
         if candidate.is_file() and candidate.stat().st_mtime >= started - 1:

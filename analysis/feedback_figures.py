@@ -17,7 +17,7 @@ def poster_chart(statements: pd.DataFrame) -> plt.Figure:
     """"N av 10" as ten circles per statement, N of them filled: large, plain, readable at a distance
     (``statements``: ``feedback.poster_statements``)."""
     rows = statements.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 0.95 * len(rows) + 0.4))
+    fig, ax = plt.subplots(figsize=(10, 0.72 * len(rows) + 0.3))  # six rows fit an A3 page with the text
     for i, row in rows.iterrows():
         y = len(rows) - 1 - i
         ax.scatter(np.arange(10), np.full(10, y), s=560, c=[FILLED if j < row["of_ten"] else EMPTY for j in range(10)],

@@ -40,3 +40,19 @@ def test_a_table_whose_every_group_value_is_suppressed_is_not_published():
     assert "<table>" in markdown_table(shown).data
     only_total = hidden.iloc[[2]]
     assert "<table>" in markdown_table(only_total).data  # a table of the total alone is the total, not hidden groups
+
+
+def test_a_wide_table_gets_widths_that_keep_words_and_numbers_whole():
+    from analysis.display import CELL_INSET, LINE_CHARACTERS, column_widths
+
+    narrow = pd.DataFrame({"Kommun": ["Dorotea", "Åsele"], "n": ["12", "5"]})
+    assert column_widths(narrow) is None  # fits: Typst sizes it to its content
+    aspects = ["Systematik för innovationsarbete (t.ex. metoder, processer, roller)"] * 3
+    wide = pd.DataFrame({"Aspekt": aspects, **{f"Andel {i} (95 % KI)": ["71 % (58–81)"] * 3 for i in range(4)},
+                         "Licens": ["kommuner_boundaries"] * 3})
+    widths = column_widths(wide)
+    assert abs(sum(widths) - 1) < 1e-9
+    room = [w * LINE_CHARACTERS for w in widths]
+    assert all(r >= len("71 % (58–81)") + CELL_INSET - 1e-9 for r in room[1:5])  # intervals never wrap
+    assert room[-1] >= len("kommuner_boundaries") + CELL_INSET  # nor a long identifier
+    assert room[0] == max(room)  # the text column is not the one squeezed

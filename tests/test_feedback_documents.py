@@ -145,8 +145,9 @@ def test_each_render_has_its_own_output(on_twin):
     assert len({job.output for job in jobs}) == len(jobs)
     dorotea = next(job for job in jobs if job.kommun == "2425" and job.format == "typst")
     assert dorotea.output == "kommun-2425-dorotea.pdf"
-    assert dorotea.quarto_args() == ["render", "reports/feedback/kommun.qmd", "--to", "typst", "--output",
+    assert dorotea.quarto_args() == ["render", "kommun.qmd", "--to", "typst", "--output",
                                      "kommun-2425-dorotea.pdf", "-M", "subtitle:Dorotea", "-P", "kommun:2425"]
+    assert dorotea.workdir == ROOT / "reports" / "feedback"  # Quarto finds a document's resources from there
     region = next(job for job in jobs if job.document.stem == "affisch" and job.kommun is None)
     assert region.output == "affisch-region.pdf" and "-P" not in region.quarto_args()
     assert documents.slug("Åsele") == "asele" and documents.slug("Malå") == "mala"
@@ -185,16 +186,30 @@ def test_the_command_executes_and_checks_everything_without_quarto(on_twin, monk
 
 @pytest.mark.skipif(shutil.which("quarto") is None,
                     reason="quarto is not on PATH; the feedback documents are rendered where Quarto is installed")
-def test_quarto_renders_a_report_a_poster_and_a_deck(on_twin):
+def test_quarto_renders_a_report_a_poster_and_a_deck(on_twin, tmp_path):
+    """One of each kind, as `gino feedback` runs them: the municipality report (HTML and PDF), the A3
+    poster on one page, and the slide deck."""
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-    chosen = [job for job in documents.jobs() if job.kommun in ("2425", None)]
+    jobs = documents.jobs()
+    chosen = [job for job in jobs if job.document.stem == "kommun" and job.kommun == "2425"]
+    chosen += [next(job for job in jobs if job.document.stem == "affisch" and job.kommun == "2425"),
+               next(job for job in jobs if job.document.stem == "bildspel" and job.kommun is None)]
     for job in chosen:
         started = time.time()
-        proc = subprocess.run(["quarto", *job.quarto_args()], cwd=ROOT, env=env, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr
-        made = documents.collect(job, started)
+        proc = subprocess.run(["quarto", *job.quarto_args()], cwd=job.workdir, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        made = documents.collect(job, started, output_dir=tmp_path)
         head = made.read_bytes()[:4]
         assert head == {"html": b"<!DO", "typst": b"%PDF", "pptx": b"PK\x03\x04"}[job.format], job.output
+        if job.document.stem == "affisch":
+            assert _pdf_pages(made) == 1, "the poster must fit one A3 page"
+
+
+def _pdf_pages(path) -> int:
+    proc = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip("pdfinfo (poppler-utils) is not installed to count the poster's pages")
+    return int(next(line.split()[-1] for line in proc.stdout.splitlines() if line.startswith("Pages:")))
 
 
 def test_the_typst_header_is_the_same_in_every_typst_document():
