@@ -12,6 +12,8 @@ from analysis.formatting import sv_number, sv_percent
 SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
                     "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
                     "frågor, kommuner och roller är konstruerade.")
+SYNTHETIC_NOTICE_SHORT = ("**Syntetiska data:** påhittade svar som återger rapportens publicerade siffror, "
+                          "inte GINO-studiens svar.")
 REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade resultat redovisas)."
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}

@@ -74,3 +74,24 @@ def copy_committed_data(dest: Path) -> Path:
             shutil.copy2(path, target)
     (dest / "processed").mkdir(parents=True, exist_ok=True)
     return dest
+
+
+def copy_repository(dest: Path) -> Path:
+    """A copy of the working tree as git would hold it (tracked and untracked-but-not-ignored files,
+    modification times kept, so make sees the environment as current), made a git repository of its
+    own, with the repository's ``.venv`` linked in: tests and benchmarks render in such copies."""
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=copy", "-c", "user.email=copy@example.org", "commit", "-q", "--no-verify",
+                     "-m", "copy"]):
+        subprocess.run(["git", *command], cwd=dest, check=True, capture_output=True)
+    return dest

@@ -9,7 +9,6 @@ notebooks' pages to HTML and PDF, and must leave every tracked file as it was.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.paths import copy_repository
 from analysis.report_check import EMBED, read_project
 from conftest import ROOT, mirror_dir
 
@@ -27,25 +27,9 @@ SECTIONS = ("Inledning", "Befolkningsmässigt små", "Innovationsklimatet", "Bru
             "Data och metod", "Begränsningar", "Referenser")
 
 
-def repository_copy(dest: Path) -> Path:
-    """The files git would hold (tracked and untracked-but-not-ignored), mtimes kept so that make sees
-    the environment as current; the project's .venv linked in."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    (dest / ".venv").symlink_to(ROOT / ".venv")
-    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.org",
-                                                     "commit", "-q", "-m", "copy"]):
-        subprocess.run(["git", *command], cwd=dest, check=True, capture_output=True)
-    return dest
-
-
 @pytest.fixture(scope="module")
 def rendered(built, tmp_path_factory) -> Path:
-    root = repository_copy(tmp_path_factory.mktemp("repo"))
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
     data = tmp_path_factory.mktemp("data") / "data"
     shutil.copytree(built, data)
     env = {**os.environ, "GINO_DATA_DIR": str(data), "GINO_MIRROR": str(mirror_dir()),
