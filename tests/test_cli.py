@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
+from analysis import paths
 from conftest import copy_committed_data, gino
 
 
@@ -84,12 +87,31 @@ def test_check_prints_the_comparison_table(built):
     assert "check: all 12 published region facts reproduced" in proc.stdout
 
 
-def test_report_without_quarto_stops_after_the_pipeline(built, monkeypatch):
+def test_report_without_quarto_stops_after_the_pipeline(built, tmp_path):
+    """In a copy of the repository (the executed notebooks go to its reports/notebooks/), without Quarto."""
     if shutil.which("quarto"):
         return  # with Quarto on PATH the render tests cover `report`
-    proc = gino("report", data_dir=built, extra_env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"})
+    root = paths.copy_repository(tmp_path / "repo")
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root),
+           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
-    assert lines[-1].startswith("report: pipeline done and notebooks executed; Quarto is not installed")
-    assert sum(line.strip().startswith("executed") for line in lines) == 5
+    assert lines[-1].startswith("report: pipeline done and notebooks executed into reports/notebooks/; "
+                                "Quarto is not installed")
+    assert sum(line.strip().startswith("executed") for line in lines) == len(list((root / "notebooks").glob("*.ipynb")))
     assert any(line.startswith("report: documents checked") for line in lines)
     assert "quarto.org" in proc.stdout
+    assert sorted(p.name for p in (root / "reports" / "notebooks").glob("*.ipynb")) == \
+        sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
+    again = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
+                           text=True).stdout
+    assert not any(line.strip().startswith("executed") for line in again.splitlines())
+    assert sum(line.strip().startswith("kept") for line in again.splitlines()) == len(list((root / "notebooks").glob("*.ipynb")))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout
+    assert status == "", status
+
+
