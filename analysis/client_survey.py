@@ -55,11 +55,21 @@ def distribution(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.D
     return table
 
 
-def by_municipality(frame: pd.DataFrame, codebook: Codebook, counts: pd.DataFrame, table_of) -> pd.DataFrame:
-    """``table_of(group)`` per municipality as published: groups that ``disclosure.protect`` flags
-    on ``counts`` (one row per municipality code) are pooled into one merged row, placed last."""
-    key, names = codebook.identifiers["municipality"], codebook.municipalities
+def respondents_hidden(frame: pd.DataFrame, codebook: Codebook) -> list:
+    """The municipalities merged in the survey's table of respondents per municipality: every other
+    by-municipality table of the survey merges them too, so that their sizes cannot be bounded from
+    their answer counts (a municipality shown with n = 5 beside a merged row of 6 would reveal 1)."""
+    counts = frame[codebook.identifiers["municipality"]].value_counts().sort_index().to_frame("n")  # ties by code
     hidden = disclosure.protect(counts)
+    return sorted(hidden[hidden].index)
+
+
+def by_municipality(frame: pd.DataFrame, codebook: Codebook, counts: pd.DataFrame, table_of,
+                    forced=None) -> pd.DataFrame:
+    """``table_of(group)`` per municipality as published: groups that ``disclosure.protect`` flags
+    on ``counts`` (one row per municipality code), or ``forced``, are pooled into one merged row, placed last."""
+    key, names = codebook.identifiers["municipality"], codebook.municipalities
+    hidden = disclosure.protect(counts, forced=forced)
     merged = disclosure.merged_label(counts, hidden)
     labels = disclosure.group_labels(frame[key], hidden, names, merged)
     order = sorted(set(labels) - {merged}) + ([merged] if hidden.any() else [])
@@ -79,7 +89,7 @@ def distribution_by_municipality(frame: pd.DataFrame, codebook: Codebook, variab
     """``distribution`` per municipality; municipalities with a cell of 1–4 respondents are merged (see
     ``by_municipality``), so with many answer codes most small municipalities end up in the merged row."""
     return by_municipality(frame, codebook, answer_counts(frame, codebook, variable),
-                           lambda group: distribution(group, codebook, variable))
+                           lambda group: distribution(group, codebook, variable), respondents_hidden(frame, codebook))
 
 
 def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable: str,
@@ -93,7 +103,8 @@ def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable:
     # Answers in none of the groups (such as "annat") are a cell too; a blank answer is not (see answer_cells).
     grouped[answers.notna() & grouped.isna()] = "other answers"
     counts = pd.crosstab(frame[codebook.identifiers["municipality"]], grouped)
-    return by_municipality(frame, codebook, counts, lambda group: category_shares(group, variable, categories))
+    return by_municipality(frame, codebook, counts, lambda group: category_shares(group, variable, categories),
+                           respondents_hidden(frame, codebook))
 
 
 def category_shares(frame: pd.DataFrame, variable: str, categories: dict[str, tuple[int, ...]]) -> pd.DataFrame:
@@ -359,7 +370,8 @@ def answer_kinds(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.S
 def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:
     """The cells of an indicator that disclosure control checks: positive, other substantive and
     "vet inte" answers. Leaving a question blank is not an answer and is not protected: group sizes
-    are published, so the number who skipped can be derived, but it reveals nobody's answer."""
+    are published (and protected), so the number who skipped can be derived, but it reveals nobody's
+    answer (the decision is stated in ``analysis.disclosure`` and the report's methods section)."""
     counts = answer_kinds(frame, codebook, variable).value_counts()
     return pd.Series({cell: int(counts.get(cell, 0)) for cell in ANSWER_CELLS})
 
@@ -373,11 +385,12 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
     regional total and nothing can be recovered by subtraction.
     """
     key, names = codebook.identifiers["municipality"], codebook.municipalities
+    forced = respondents_hidden(frame, codebook)
     rows = []
     for variable in INDICATORS:
         cells = pd.crosstab(frame[key], answer_kinds(frame, codebook, variable)) \
             .reindex(columns=list(ANSWER_CELLS), fill_value=0)
-        hidden = disclosure.protect(cells)
+        hidden = disclosure.protect(cells, forced=forced)
         shown = [(names.get(code, code), cells.loc[code]) for code in cells.index if not hidden[code]]
         if hidden.any():
             shown.append((disclosure.merged_label(cells, hidden), cells[hidden].sum()))
@@ -390,5 +403,5 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
 
 def respondents_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Respondents per municipality (``n``); municipalities with 1–4 respondents merged."""
-    counts = frame[codebook.identifiers["municipality"]].value_counts().to_frame("n")
+    counts = frame[codebook.identifiers["municipality"]].value_counts().sort_index().to_frame("n")
     return by_municipality(frame, codebook, counts, lambda group: pd.DataFrame({"n": [len(group)]}))

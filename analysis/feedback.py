@@ -177,11 +177,14 @@ def respondents(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> int | N
 
 def climate_hidden(frame: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Series]:
     """Per item of table 1 (every state and importance variable): which municipalities
-    ``disclosure.protect`` hides, from their cells (positive, other substantive, "vet inte")."""
+    ``disclosure.protect`` hides, from their cells (positive, other substantive, "vet inte"); the
+    municipalities merged in the table of respondents per municipality are hidden in every item."""
     out = {}
+    forced = client_survey.respondents_hidden(frame, codebook)
     for measure, code in (("state", innovation.GOOD), ("importance", innovation.IMPORTANT)):
         for variable in innovation.aspects(codebook)[f"{measure}_variable"]:
-            out[variable] = disclosure.protect(innovation.municipality_cells(frame, codebook, variable, [code]))
+            cells = innovation.municipality_cells(frame, codebook, variable, [code])
+            out[variable] = disclosure.protect(cells, forced=forced)
     return out
 
 

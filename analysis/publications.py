@@ -118,5 +118,12 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
 
 
 def audit(cells: pd.DataFrame, threshold: int = disclosure.THRESHOLD) -> pd.DataFrame:
-    """The shown sub-group cells that break the rule: 0 < n < threshold (a regional total is no sub-group)."""
-    return cells[disclosure.small(cells["n"], threshold) & (cells["group"] != disclosure.ALL)]
+    """The shown sub-group cells that break a rule (a regional total is no sub-group): ``problem``
+    ``small`` for 0 < n < threshold, ``unanimous`` for the one non-empty cell of a group whose
+    answers all fall in it (tables with two cells or more per group)."""
+    sub = cells[cells["group"] != disclosure.ALL]
+    small = sub[disclosure.small(sub["n"], threshold)].assign(problem="small")
+    by_group = sub.groupby(["table", "group"], sort=False)["n"]
+    cells_per_group, filled = by_group.transform("size"), by_group.transform(lambda n: (n > 0).sum())
+    unanimous = sub[(cells_per_group >= 2) & (filled == 1) & (sub["n"] > 0)].assign(problem="unanimous")
+    return pd.concat([small, unanimous]).sort_index(kind="stable")

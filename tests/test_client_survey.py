@@ -77,7 +77,8 @@ def test_protect_merges_until_the_merged_row_is_safe():
     counts = pd.DataFrame({"yes": [3, 10, 20], "no": [7, 10, 20]}, index=["a", "b", "c"])
     hidden = cs.disclosure.protect(counts)
     assert hidden.to_dict() == {"a": True, "b": True, "c": False}  # a alone is recoverable; b joins it (13, 17)
-    assert not cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10]})).any()  # zeros are safe
+    assert not cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10], "dont_know": [5, 0]})).any()  # zeros are safe
+    assert cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10]})).all(), "0 of 9: unanimous"
 
 
 # --- distance × form ----------------------------------------------------------------------
