@@ -98,7 +98,8 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
     """The municipality against the other municipalities of the survey, for each indicator where its
     figure is shown (``years``: ``indicator_comparison`` by year): year, variable, label, the
     municipality's and the others' k, n and share, the difference (municipality − others) with
-    Newcombe's 95 % interval, Fisher's exact p, and Holm's adjustment over every row.
+    Newcombe's 95 % interval, Fisher's exact p, and Holm's adjustment over the family fixed in advance:
+    every indicator of every year, shown or not (a figure that is not shown counts as p = 1).
 
     The others are the whole survey minus the municipality; where the municipality is shown, they pass
     the disclosure rule too (they are the other shown municipalities plus the merged row). The tests
@@ -120,7 +121,9 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
     columns = ["year", "variable", "label", "own_k", "own_n", "own_share", "rest_k", "rest_n", "rest_share",
                "difference", "diff_low", "diff_high", "p"]
     out = pd.DataFrame(rows, columns=columns)
-    out["p_holm"] = stats.holm(out["p"]) if len(out) else pd.Series(dtype=float)
+    # The family is fixed before looking at which figures are shown: every indicator of every year.
+    family = len(client_survey.INDICATORS) * len(years)
+    out["p_holm"] = stats.holm(out["p"], family=family) if len(out) else pd.Series(dtype=float)
     return out
 
 

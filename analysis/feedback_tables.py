@@ -124,7 +124,8 @@ def difference_text(differences: pd.DataFrame, name: str) -> str:
                 "det sammantagna resultatet får tala för kommunen.")
     clear = differences[differences["p_holm"] < 0.05]
     text = (f"{len(differences)} {'andel' if len(differences) == 1 else 'andelar'} för {name} kan jämföras med de "
-            "övriga kommunerna. Eftersom flera jämförelser görs är p justerat med Holms metod. ")
+            "övriga kommunerna. Eftersom flera jämförelser görs är p justerat med Holms metod över alla "
+            "jämförelser som planerades i förväg (varje indikator båda åren), också dem som inte kan redovisas. ")
     if clear.empty:
         return text + ("Ingen skillnad är tydlig (alla justerade p ≥ 0,05): skillnaderna ryms inom vad slumpen "
                        "kan ge med så få svarande.")
