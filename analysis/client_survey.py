@@ -358,11 +358,12 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
 def common_sample_hidden(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook: Codebook) -> set[str]:
     """Indicators whose comparison restricted to the common municipalities ``compare_years`` hides:
     those where the municipalities in only one year (the difference between the samples) have a
-    cell of 1–4 respondents."""
+    cell of 1–4 respondents or answered unanimously."""
     key = codebook.identifiers["municipality"]
     common = set(frame_2018[key]) & set(frame_2019[key])
     added = [f[~f[key].isin(common)] for f in (frame_2018, frame_2019)]
-    return {v for v in INDICATORS for part in added if disclosure.small(answer_cells(part, codebook, v)).any()}
+    return {v for v in INDICATORS for part in added if len(part)
+            and disclosure.fails(answer_cells(part, codebook, v).to_numpy()[None, :])[0]}
 
 
 def answer_kinds(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.Series:

@@ -45,7 +45,8 @@ def configured_threshold() -> int:
 
 THRESHOLD = configured_threshold()
 SUPPRESSED = "–"
-FOOTNOTE = f"– = färre än {THRESHOLD} svarande; värdet redovisas inte."
+FOOTNOTE = (f"– = värdet redovisas inte: färre än {THRESHOLD} svarande i någon svarskategori, samma svar från alla "
+            "i gruppen, eller sammanslagen för att en annan grupps få svar inte ska kunna räknas fram.")
 MERGED = "Övriga kommuner (sammanslagna)"
 ALL = "Samtliga kommuner"  # when every group had to be merged: the regional total, not a sub-group
 MERGED_NOTE = (f"{MERGED}: de kommuner som visas med – i kolumnen, sammanslagna så att ingen cell har färre än "
@@ -112,7 +113,8 @@ def group_labels(keys: pd.Series, hidden: pd.Series, names: dict | None = None, 
 def merged_note(hidden: pd.Series, names: dict | None = None, merged: str = MERGED) -> str:
     """A footnote saying which groups the merged row holds (empty when none)."""
     groups = [names.get(k, k) if names else k for k in hidden[hidden].index]
-    return f"{merged}: {', '.join(groups)} (var för sig färre än {THRESHOLD} i någon cell)." if groups else ""
+    return (f"{merged}: {', '.join(groups)} (var för sig färre än {THRESHOLD} i någon svarskategori eller samma svar "
+            "från alla, eller sammanslagna för att skydda en annan kommun)." if groups else "")
 
 
 def unsuppressed_small_cells(table: pd.DataFrame, count_columns: list[str], threshold: int = THRESHOLD) -> pd.DataFrame:
