@@ -12,8 +12,9 @@ total, so neither one document (the municipality beside the region: the rest of 
 the region minus the municipality) nor all of them together let a cell of 1–4 be recovered by
 subtraction. Where a figure is not shown, ``reason`` says why: ``absent`` (the municipality did not
 take part), ``none`` (nobody there gave a substantive answer), ``small`` (one of its answer cells
-holds 1–4 respondents) or ``merged`` (its own cells pass, but it had to be merged so that another
-municipality's small cell cannot be derived).
+holds 1–4 respondents, or all its answers are in one cell, or it has no answers but is merged) or
+``merged`` (its own cells pass both rules, but it had to be merged so that another municipality's
+cells cannot be derived).
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def _hidden_reason(cells: pd.Series, hidden: bool, present: bool, answered: int)
     """Why a municipality's figure is not shown ("" where it is); ``answered``: its substantive answers."""
     if not present:
         return "absent"
-    if hidden:
-        return "small" if disclosure.small(cells).any() else "merged"
+    if hidden:  # "merged" says that its own cells pass both rules; only then is it said
+        values = np.asarray(cells, dtype=float)
+        return "small" if disclosure.fails(values[None, :])[0] or not values.sum() else "merged"
     return "" if answered else "none"
 
 

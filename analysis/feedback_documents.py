@@ -238,7 +238,8 @@ def _counts(cell: str) -> list[tuple[int, int]] | None:
 
 def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
     """Cells of the municipality's own columns (header naming it, or 'Kommunen' / 'Övriga kommuner')
-    whose positive or other answers could be 1 to ``threshold`` − 1, read from the output alone."""
+    whose positive or other answers could be 1 to ``threshold`` − 1, or that are unanimous (0 % or
+    100 % of n > 0), read from the output alone."""
     problems = []
     for label, header, rows in markdown_tables(nb):
         own = [i for i, h in enumerate(header) if name in h or h in ("Kommunen", "Övriga kommuner")]
@@ -250,6 +251,9 @@ def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
                 if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
                     problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
                                     f"'{row[i]}', a cell of fewer than {threshold} respondents")
+                elif all(n > 0 and k in (0, n) for k, n in candidates):
+                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
+                                    f"'{row[i]}', a group whose members all answered alike")
     return problems
 
 

@@ -18,7 +18,8 @@ REASONS = {"absent": "deltog inte", "none": "för få svar", "small": "för få 
 MERGED_FOOTNOTE = ("\\* Sammanslagen: kommunens svar räcker i sig för att redovisas, men de redovisas tillsammans med "
                    "andra kommuners, annars skulle en annan kommuns få svar kunna räknas fram.")
 FEW_FOOTNOTE = (f"För få svar: någon svarskategori (positiva, övriga eller \"vet inte\") har färre än {THRESHOLD} "
-                "svarande i kommunen; kommunens siffra redovisas inte och regionens gäller i stället.")
+                "svarande i kommunen, eller alla har svarat likadant; kommunens siffra redovisas inte och regionens "
+                "gäller i stället.")
 
 
 def share_cell(share, low, high, n) -> str:
