@@ -177,16 +177,20 @@ def test_published_poster_value_beside_the_computed_one(codebook):
 
 def test_compare_years_fisher_and_common_municipalities(codebook):
     first = frame(5, contact_ease=[1, 2, 1, 3, 4])
-    second = frame(15, kommun=["2417"] * 10 + ["2505"] * 5, contact_ease=[1] * 9 + [4] + [3] * 5)
+    second = frame(20, kommun=["2417"] * 10 + ["2505"] * 10, contact_ease=[1] * 9 + [4] + [1] * 5 + [3] * 5)
     table = cs.compare_years(first, second, codebook).set_index(["sample", "variable"])
     everyone, common = table.loc[("all", "contact_ease")], table.loc[("common", "contact_ease")]
-    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 6]]).pvalue)
-    assert everyone["difference"] == pytest.approx(9 / 15 - 3 / 5)
+    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [14, 6]]).pvalue)
+    assert everyone["difference"] == pytest.approx(14 / 20 - 3 / 5)
     assert common["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 1]]).pvalue)
     assert common["difference"] == pytest.approx(0.9 - 0.6) and common["municipalities_2019"] == 1
     assert everyone["diff_low"] < everyone["difference"] < everyone["diff_high"]
     # Holm over the seven: the other six are identical (p = 1), so contact_ease's p is multiplied by 7 (capped at 1).
     assert everyone["p_holm"] == pytest.approx(min(1.0, 7 * everyone["p"]))
+    # the added municipality all alike (5 of 5 'other'): the common row would tell each one's answer
+    unanimous = frame(15, kommun=["2417"] * 10 + ["2505"] * 5, contact_ease=[1] * 9 + [4] + [3] * 5)
+    hidden = cs.compare_years(first, unanimous, codebook).set_index(["sample", "variable"])
+    assert hidden.loc[("common", "contact_ease"), "suppressed"] and np.isnan(hidden.loc[("common", "contact_ease"), "p"])
 
 
 # --- the build's data reproduce the poster ----------------------------------------------------
