@@ -232,7 +232,8 @@ def _counts(cell: str) -> list[tuple[int, int]] | None:
         return [(int(re.sub(r"\s", "", match["k"])), int(re.sub(r"\s", "", match["n"])))]
     if match := SHARE_CELL.match(cell):
         n, share = int(re.sub(r"\s", "", match["n"])), int(match["share"])
-        return [(k, n) for k in range(n + 1) if int(100 * k / n + 0.5) == share] if n else [(0, 0)]
+        # either rounding of a half (up or to even) may have printed the share
+        return [(k, n) for k in range(n + 1) if abs(100 * k / n - share) <= 0.5 + 1e-9] if n else [(0, 0)]
     return None
 
 
@@ -251,7 +252,7 @@ def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
                 if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
                     problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
                                     f"'{row[i]}', a cell of fewer than {threshold} respondents")
-                elif all(n > 0 and k in (0, n) for k, n in candidates):
+                elif candidates and all(n > 0 and k in (0, n) for k, n in candidates):
                     problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
                                     f"'{row[i]}', a group whose members all answered alike")
     return problems
