@@ -214,3 +214,15 @@ def test_built_data_reproduce_every_2018_poster_figure(built, monkeypatch):
     assert ";".join(str(c) for c in sorted(top_two)) == poster.loc["cs2018_prefer_office_or_phone_top", "published_value"]
     assert forms.loc[[1, 3], "share"].sum() > float(poster.loc["cs2018_prefer_office_or_phone_share", "published_value"])
     assert survey[codebook.identifiers["municipality"]].nunique() == int(poster.loc["cs2018_municipalities", "published_value"])
+
+
+def test_logit_is_fitted_to_convergence():
+    """The GLM's SE and p agree with Newton–Raphson on the logit likelihood far beyond statsmodels' default 1e-8."""
+    f = both([(1, 1, 9), (1, 3, 3), (2, 1, 6), (2, 4, 4), (3, 2, 3), (3, 3, 5), (4, 5, 4), (4, 1, 2), (5, 3, 5), (5, 2, 1)])
+    result = cs.remote_preference_model(f)
+    data = cs.remote_preference_data(f)
+    newton = sm.Logit(data["remote"], sm.add_constant(data["km"])).fit(method="newton", tol=1e-14, disp=0)
+    assert result.converged
+    assert np.allclose(result.params.to_numpy(), newton.params.to_numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(result.bse.to_numpy(), newton.bse.to_numpy(), rtol=1e-12, atol=0)
+    assert np.allclose(result.pvalues.to_numpy(), newton.pvalues.to_numpy(), rtol=1e-10, atol=0)
