@@ -4,7 +4,9 @@ Each published table's shown groups are decided here by the same functions the t
 (the tests and intervals are left out, which keeps scipy and statsmodels out of the build); then, for every
 group the table shows (a municipality, the merged row, a role group), the cells are counted
 again directly from the respondent rows: answers in each category, "vet inte" included (a
-blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with 0 < n < threshold. The audit is
+blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with
+0 < n < threshold and every shown group whose answers all fall in one cell. The audit checks groups
+one at a time; ``analysis.attacker`` (in the test suite) checks everything published together. The audit is
 deliberately independent of ``disclosure.protect``: it counts what is shown, not what
 protect decided.
 """
