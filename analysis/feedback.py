@@ -12,8 +12,9 @@ total, so neither one document (the municipality beside the region: the rest of 
 the region minus the municipality) nor all of them together let a cell of 1–4 be recovered by
 subtraction. Where a figure is not shown, ``reason`` says why: ``absent`` (the municipality did not
 take part), ``none`` (nobody there gave a substantive answer), ``small`` (one of its answer cells
-holds 1–4 respondents) or ``merged`` (its own cells pass, but it had to be merged so that another
-municipality's small cell cannot be derived).
+holds 1–4 respondents, or all its answers are in one cell, or it has no answers but is merged) or
+``merged`` (its own cells pass both rules, but it had to be merged so that another municipality's
+cells cannot be derived).
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def _hidden_reason(cells: pd.Series, hidden: bool, present: bool, answered: int)
     """Why a municipality's figure is not shown ("" where it is); ``answered``: its substantive answers."""
     if not present:
         return "absent"
-    if hidden:
-        return "small" if disclosure.small(cells).any() else "merged"
+    if hidden:  # "merged" says that its own cells pass both rules; only then is it said
+        values = np.asarray(cells, dtype=float)
+        return "small" if disclosure.fails(values[None, :])[0] or not values.sum() else "merged"
     return "" if answered else "none"
 
 
@@ -98,7 +100,8 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
     """The municipality against the other municipalities of the survey, for each indicator where its
     figure is shown (``years``: ``indicator_comparison`` by year): year, variable, label, the
     municipality's and the others' k, n and share, the difference (municipality − others) with
-    Newcombe's 95 % interval, Fisher's exact p, and Holm's adjustment over every row.
+    Newcombe's 95 % interval, Fisher's exact p, and Holm's adjustment over the family fixed in advance:
+    every indicator of every year, shown or not (a figure that is not shown counts as p = 1).
 
     The others are the whole survey minus the municipality; where the municipality is shown, they pass
     the disclosure rule too (they are the other shown municipalities plus the merged row). The tests
@@ -120,7 +123,9 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
     columns = ["year", "variable", "label", "own_k", "own_n", "own_share", "rest_k", "rest_n", "rest_share",
                "difference", "diff_low", "diff_high", "p"]
     out = pd.DataFrame(rows, columns=columns)
-    out["p_holm"] = stats.holm(out["p"]) if len(out) else pd.Series(dtype=float)
+    # The family is fixed before looking at which figures are shown: every indicator of every year.
+    family = len(client_survey.INDICATORS) * len(years)
+    out["p_holm"] = stats.holm(out["p"], family=family) if len(out) else pd.Series(dtype=float)
     return out
 
 
@@ -177,11 +182,14 @@ def respondents(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> int | N
 
 def climate_hidden(frame: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Series]:
     """Per item of table 1 (every state and importance variable): which municipalities
-    ``disclosure.protect`` hides, from their cells (positive, other substantive, "vet inte")."""
+    ``disclosure.protect`` hides, from their cells (positive, other substantive, "vet inte"); the
+    municipalities merged in the table of respondents per municipality are hidden in every item."""
     out = {}
+    forced = client_survey.respondents_hidden(frame, codebook)
     for measure, code in (("state", innovation.GOOD), ("importance", innovation.IMPORTANT)):
         for variable in innovation.aspects(codebook)[f"{measure}_variable"]:
-            out[variable] = disclosure.protect(innovation.municipality_cells(frame, codebook, variable, [code]))
+            cells = innovation.municipality_cells(frame, codebook, variable, [code])
+            out[variable] = disclosure.protect(cells, forced=forced)
     return out
 
 

@@ -232,13 +232,15 @@ def _counts(cell: str) -> list[tuple[int, int]] | None:
         return [(int(re.sub(r"\s", "", match["k"])), int(re.sub(r"\s", "", match["n"])))]
     if match := SHARE_CELL.match(cell):
         n, share = int(re.sub(r"\s", "", match["n"])), int(match["share"])
-        return [(k, n) for k in range(n + 1) if int(100 * k / n + 0.5) == share] if n else [(0, 0)]
+        # either rounding of a half (up or to even) may have printed the share
+        return [(k, n) for k in range(n + 1) if abs(100 * k / n - share) <= 0.5 + 1e-9] if n else [(0, 0)]
     return None
 
 
 def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
     """Cells of the municipality's own columns (header naming it, or 'Kommunen' / 'Övriga kommuner')
-    whose positive or other answers could be 1 to ``threshold`` − 1, read from the output alone."""
+    whose positive or other answers could be 1 to ``threshold`` − 1, or that are unanimous (0 % or
+    100 % of n > 0), read from the output alone."""
     problems = []
     for label, header, rows in markdown_tables(nb):
         own = [i for i, h in enumerate(header) if name in h or h in ("Kommunen", "Övriga kommuner")]
@@ -250,6 +252,9 @@ def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
                 if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
                     problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
                                     f"'{row[i]}', a cell of fewer than {threshold} respondents")
+                elif candidates and all(n > 0 and k in (0, n) for k, n in candidates):
+                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
+                                    f"'{row[i]}', a group whose members all answered alike")
     return problems
 
 

@@ -18,7 +18,8 @@ REASONS = {"absent": "deltog inte", "none": "för få svar", "small": "för få 
 MERGED_FOOTNOTE = ("\\* Sammanslagen: kommunens svar räcker i sig för att redovisas, men de redovisas tillsammans med "
                    "andra kommuners, annars skulle en annan kommuns få svar kunna räknas fram.")
 FEW_FOOTNOTE = (f"För få svar: någon svarskategori (positiva, övriga eller \"vet inte\") har färre än {THRESHOLD} "
-                "svarande i kommunen; kommunens siffra redovisas inte och regionens gäller i stället.")
+                "svarande i kommunen, eller alla har svarat likadant; kommunens siffra redovisas inte och regionens "
+                "gäller i stället.")
 
 
 def share_cell(share, low, high, n) -> str:
@@ -124,7 +125,8 @@ def difference_text(differences: pd.DataFrame, name: str) -> str:
                 "det sammantagna resultatet får tala för kommunen.")
     clear = differences[differences["p_holm"] < 0.05]
     text = (f"{len(differences)} {'andel' if len(differences) == 1 else 'andelar'} för {name} kan jämföras med de "
-            "övriga kommunerna. Eftersom flera jämförelser görs är p justerat med Holms metod. ")
+            "övriga kommunerna. Eftersom flera jämförelser görs är p justerat med Holms metod över alla "
+            "jämförelser som planerades i förväg (varje indikator båda åren), också dem som inte kan redovisas. ")
     if clear.empty:
         return text + ("Ingen skillnad är tydlig (alla justerade p ≥ 0,05): skillnaderna ryms inom vad slumpen "
                        "kan ge med så få svarande.")

@@ -43,17 +43,37 @@ def _share_row(frame: pd.DataFrame, codebook: Codebook, variable: str, codes: li
 
 
 def aspect_shares(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Table 1: share "Bra" (state) and share "Viktigt" (importance) per aspect, and the gap between them."""
+    """Table 1: share "Bra" (state) and share "Viktigt" (importance) per aspect, each of its own
+    substantive answers, and the gap between them on the respondents who answered both
+    (``gap``, ``gap_low``, ``gap_high``, ``n_pairs``; see ``paired_gap``)."""
     rows = []
     for a in aspects(codebook).itertuples(index=False):
         state = _share_row(frame, codebook, a.state_variable, [GOOD])
         importance = _share_row(frame, codebook, a.importance_variable, [IMPORTANT])
+        gap = paired_gap(frame, codebook, a.state_variable, a.importance_variable)
         rows.append({"number": a.number, "aspect": a.aspect, "label": a.label,
                      **{f"state_{k}": v for k, v in state.items()},
-                     **{f"importance_{k}": v for k, v in importance.items()}})
-    out = pd.DataFrame(rows)
-    out["gap"] = out["importance_share"] - out["state_share"]
-    return out
+                     **{f"importance_{k}": v for k, v in importance.items()},
+                     "n_pairs": gap["n"], "gap": gap["difference"], "gap_low": gap["ci_low"], "gap_high": gap["ci_high"]})
+    return pd.DataFrame(rows)
+
+
+def _pairs(frame: pd.DataFrame, codebook: Codebook, state_variable: str, importance_variable: str) -> pd.DataFrame:
+    """Respondents who gave a substantive answer ("vet inte" excluded) to both the state and the importance."""
+    both = frame[[state_variable, importance_variable]].dropna().astype(int)
+    for variable in both:
+        both = both[~both[variable].isin(list(codebook.variable(variable).scale.dont_know))]
+    return both
+
+
+def paired_gap(frame: pd.DataFrame, codebook: Codebook, state_variable: str, importance_variable: str) -> dict:
+    """The gap, share "Viktigt" − share "Bra", on the respondents who answered both questions, with
+    Newcombe's interval for paired shares (``stats.paired_difference``): the two shares have the same
+    denominator and the pairing (most who find an aspect important also rate it) narrows the interval."""
+    both = _pairs(frame, codebook, state_variable, importance_variable)
+    important, good = both[importance_variable] == IMPORTANT, both[state_variable] == GOOD
+    return stats.paired_difference(int((important & good).sum()), int((important & ~good).sum()),
+                                   int((~important & good).sum()), int((~important & ~good).sum()))
 
 
 def paired_gaps(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -67,7 +87,7 @@ def paired_gaps(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """
     rows = []
     for a in aspects(codebook).itertuples(index=False):
-        both = frame[[a.state_variable, a.importance_variable]].dropna().astype(int)
+        both = _pairs(frame, codebook, a.state_variable, a.importance_variable)
         diff = both[a.importance_variable] - both[a.state_variable]
         important = both[a.importance_variable] == IMPORTANT
         good = both[a.state_variable] == GOOD
@@ -91,7 +111,8 @@ QUADRANTS = {  # Martilla & James (1977), in Swedish
 
 
 def importance_performance(shares: pd.DataFrame) -> pd.DataFrame:
-    """Importance–performance analysis: each aspect's quadrant relative to the means of both axes.
+    """Importance–performance analysis: each aspect's observed quadrant relative to the means of both
+    axes (not a finding by itself: see ``quadrant_probabilities``).
 
     Importance is the share "Viktigt", performance the share "Bra". The crosshairs are the means
     over the 11 aspects (the data-centred variant); with direct importance ratings bunched near
@@ -103,6 +124,67 @@ def importance_performance(shares: pd.DataFrame) -> pd.DataFrame:
                        for i, s in zip(out["importance_share"], out["state_share"])]
     out.attrs.update(mean_importance=mean_importance, mean_state=mean_state)
     return out
+
+
+def quadrant_probabilities(frame: pd.DataFrame, codebook: Codebook, resamples: int = 2000) -> pd.DataFrame:
+    """How stable each aspect's quadrant is: the share of ``resamples`` respondent bootstrap samples
+    (fixed seed) in which the aspect falls in each quadrant of ``importance_performance``, the
+    crosshairs recomputed in every sample. One row per aspect: number, label, the observed
+    ``quadrant`` and one column per quadrant of ``QUADRANTS`` (probabilities summing to 1).
+
+    A quadrant is a finding only where its probability is high; with importance bunched near the top,
+    an aspect a fraction of a percentage point from the mean importance changes quadrant with a
+    single answer. Respondents are resampled independently (clustering by workplace is ignored here).
+    """
+    table = aspects(codebook)
+    state = np.column_stack([_indicator(frame, codebook, v, GOOD) for v in table["state_variable"]])
+    importance = np.column_stack([_indicator(frame, codebook, v, IMPORTANT) for v in table["importance_variable"]])
+    rng = np.random.default_rng(stats.SEED)
+    names = list(QUADRANTS.values())
+    counts = np.zeros((len(table), len(names)))
+    with np.errstate(invalid="ignore"):
+        for _ in range(resamples):
+            rows = rng.integers(0, len(frame), len(frame))
+            s, i = np.nanmean(state[rows], axis=0), np.nanmean(importance[rows], axis=0)
+            high_i, high_s = i >= np.nanmean(i), s >= np.nanmean(s)
+            for q, key in enumerate(QUADRANTS):
+                counts[:, q] += (high_i == key[0]) & (high_s == key[1])
+    observed = importance_performance(aspect_shares(frame, codebook))
+    out = pd.DataFrame(counts / resamples, columns=names)
+    out.insert(0, "quadrant", observed["quadrant"].to_numpy())
+    out.insert(0, "label", table["label"].to_numpy())
+    out.insert(0, "number", table["number"].to_numpy())
+    out.attrs["resamples"] = resamples
+    return out
+
+
+def _indicator(frame: pd.DataFrame, codebook: Codebook, variable: str, code: int) -> np.ndarray:
+    """1 for ``code``, 0 for another substantive answer, NaN for missing and "vet inte"."""
+    answers = frame[variable].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    dont_know = np.isin(answers, list(codebook.variable(variable).scale.dont_know))
+    return np.where(np.isnan(answers) | dont_know, np.nan, (answers == code).astype(float))
+
+
+def design_effects(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per item of table 1 (share "Bra", share "Viktigt"): the design effect of clustering by
+    municipality (``stats.design_effect``) and the Wilson interval widened to the effective sample
+    size n / deff (``ci_low_adjusted``, ``ci_high_adjusted``). Respondents in one municipality rate the
+    same workplace, so their answers are not independent; the plain intervals assume they are."""
+    key = codebook.identifiers["municipality"]
+    rows = []
+    for a in aspects(codebook).itertuples(index=False):
+        for measure, variable, code in (("Bra", a.state_variable, GOOD), ("Viktigt", a.importance_variable, IMPORTANT)):
+            y = _indicator(frame, codebook, variable, code)
+            effect = stats.design_effect(y, frame[key])
+            k, n = int(np.nansum(y)), int((~np.isnan(y)).sum())
+            deff = effect["deff"] if not np.isnan(effect["deff"]) else 1.0
+            low, high = stats.wilson(k, n)
+            adj_low, adj_high = stats.wilson(k / deff, n / deff)
+            rows.append({"number": a.number, "label": a.label, "measure": measure, "k": k, "n": n,
+                         "share": k / n if n else np.nan, "ci_low": float(low), "ci_high": float(high),
+                         "icc": effect["icc"], "cluster_size": effect["cluster_size"], "deff": effect["deff"],
+                         "ci_low_adjusted": float(adj_low), "ci_high_adjusted": float(adj_high)})
+    return pd.DataFrame(rows)
 
 
 def capability(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -132,7 +214,8 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
     the groups add up to table 1's totals. Disclosure control per item (``disclosure.protect``
     on ``role_cells``): with two groups and a published total, one
     group cannot be hidden alone, so both are hidden, and the test with them, because with
-    published margins the p-value would reveal the table. Holm's correction runs over the shown tests.
+    published margins the p-value would reveal the table. Holm's correction runs over the family fixed
+    in advance, all of ``items``; a hidden test enters as p = 1 (``stats.holm``).
     """
     roles = frame["role"].astype("Int64").fillna(NO_ROLE)
     rows = []
@@ -152,7 +235,8 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
                          "suppressed": not shown, "p": p if not hidden.any() else np.nan})
     out = pd.DataFrame(rows).astype({"n": "Int64", "k": "Int64"})
     tested = out.drop_duplicates("variable").set_index("variable")["p"]
-    out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested), index=tested.index))
+    # The family is fixed in advance: every item asked for, shown or not (hidden tests count as p = 1).
+    out["p_holm"] = out["variable"].map(pd.Series(stats.holm(tested, family=len(tested)), index=tested.index))
     return out
 
 

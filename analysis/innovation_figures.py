@@ -65,6 +65,24 @@ def gap_figure(shares: pd.DataFrame):
     return fig
 
 
+def paired_gap_figure(shares: pd.DataFrame):
+    """The gap per aspect (share "Viktigt" − share "Bra" on those who answered both, percentage points)
+    with Newcombe's paired 95 % interval, largest gap at the top."""
+    data = shares.sort_values("gap", ascending=True).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
+    y = np.arange(len(data))
+    err = [(data["gap"] - data["gap_low"]) * 100, (data["gap_high"] - data["gap"]) * 100]
+    ax.errorbar(data["gap"] * 100, y, xerr=err, fmt="o", color=OKABE_ITO[5], ecolor=OKABE_ITO[5], elinewidth=1.2,
+                capsize=2, zorder=3)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(y, [f"{r.number}. {short(r.label, 45)}" for r in data.itertuples(index=False)], fontsize=8.5)
+    ax.set_xlim(-5, 100)
+    swedish_axis(ax.xaxis)
+    ax.set_xlabel("Gap: andel viktigt minus andel bra, procentenheter\n(de som besvarat båda frågorna; 95 % KI, Newcombe)")
+    fig.tight_layout()
+    return fig
+
+
 def statements_figure(culture: pd.DataFrame, organisation: pd.DataFrame):
     """Tables 2 and 3 as dot plots with Wilson intervals, each in descending order."""
     fig, axes = plt.subplots(2, 1, figsize=(7.5, 8.5), sharex=True,

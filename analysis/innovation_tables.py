@@ -38,19 +38,50 @@ def aspects_table(shares: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame
                               for r in shares.itertuples()],
         "n (viktigt)": shares["importance_n"].map(count),
         f"Viktigt, {PUBLISHED.lower()}": [published_value(published, f"inn_importance_{a}") for a in shares["aspect"]],
-        "Gap (procentenheter)": (shares["gap"] * 100).map(lambda x: sv_number(x, 0)),
+        "Gap, parvis (procentenheter, 95 % KI)": [points_ci(r.gap, r.gap_low, r.gap_high) for r in shares.itertuples()],
+        "Par": shares["n_pairs"].map(count),
     })
+
+
+def points_ci(difference, low, high) -> str:
+    """A difference of shares in percentage points with its interval: '85 (70 till 92)'."""
+    if pd.isna(difference):
+        return "–"
+    return f"{sv_number(difference * 100)} ({sv_number(low * 100)} till {sv_number(high * 100)})"
 
 
 def paired_table(paired: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Aspekt": [f"{r.number}. {r.label}" for r in paired.itertuples()],
         "Par": paired["n_pairs"].map(count),
-        "Medelgap (steg)": paired["mean_gap"].map(lambda x: sv_number(x, 2)),
+        "Medelgap (skalsteg, ordinalt)": paired["mean_gap"].map(lambda x: sv_number(x, 2)),
         "Viktigt men ej bra": paired["important_not_good"].map(count),
         "Bra men ej viktigt": paired["good_not_important"].map(count),
         "McNemar p (Holm)": paired["p_mcnemar_holm"].map(p_value),
         "Wilcoxon p (Holm)": paired["p_wilcoxon_holm"].map(p_value),
+    })
+
+
+def quadrant_table(probabilities: pd.DataFrame) -> pd.DataFrame:
+    """Each aspect's bootstrap probability of each quadrant, in percent, instead of one quadrant label."""
+    quadrants = [c for c in probabilities.columns if c not in ("number", "label", "quadrant")]
+    out = pd.DataFrame({"Aspekt": [f"{r.number}. {r.label}" for r in probabilities.itertuples()]})
+    for q in quadrants:
+        out[f"{q} (%)"] = (probabilities[q] * 100).map(lambda x: sv_number(x, 0))
+    return out
+
+
+def design_effect_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """Per item: the share with its plain interval, the intraclass correlation within municipalities,
+    the design effect and the interval widened to the effective sample size."""
+    return pd.DataFrame({
+        "Aspekt": [f"{r.number}. {r.label}" for r in effects.itertuples()],
+        "Mått": effects["measure"],
+        "Andel (95 % KI)": [share_ci(r.share, r.ci_low, r.ci_high) for r in effects.itertuples()],
+        "ICC": effects["icc"].map(lambda x: sv_number(x, 2)),
+        "Designeffekt": effects["deff"].map(lambda x: sv_number(x, 1)),
+        "95 % KI med designeffekten": [share_ci(r.share, r.ci_low_adjusted, r.ci_high_adjusted)
+                                       for r in effects.itertuples()],
     })
 
 

@@ -4,7 +4,9 @@ Each published table's shown groups are decided here by the same functions the t
 (the tests and intervals are left out, which keeps scipy and statsmodels out of the build); then, for every
 group the table shows (a municipality, the merged row, a role group), the cells are counted
 again directly from the respondent rows: answers in each category, "vet inte" included (a
-blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with 0 < n < threshold. The audit is
+blank answer is not a cell, see ``client_survey.answer_cells``). ``audit`` lists every shown cell with
+0 < n < threshold and every shown group whose answers all fall in one cell. The audit checks groups
+one at a time; ``analysis.attacker`` (in the test suite) checks everything published together. The audit is
 deliberately independent of ``disclosure.protect``: it counts what is shown, not what
 protect decided.
 """
@@ -118,5 +120,12 @@ def published_cells(frames: dict[str, pd.DataFrame], codebooks: dict[str, Codebo
 
 
 def audit(cells: pd.DataFrame, threshold: int = disclosure.THRESHOLD) -> pd.DataFrame:
-    """The shown sub-group cells that break the rule: 0 < n < threshold (a regional total is no sub-group)."""
-    return cells[disclosure.small(cells["n"], threshold) & (cells["group"] != disclosure.ALL)]
+    """The shown sub-group cells that break a rule (a regional total is no sub-group): ``problem``
+    ``small`` for 0 < n < threshold, ``unanimous`` for the one non-empty cell of a group whose
+    answers all fall in it (tables with two cells or more per group)."""
+    sub = cells[cells["group"] != disclosure.ALL]
+    small = sub[disclosure.small(sub["n"], threshold)].assign(problem="small")
+    by_group = sub.groupby(["table", "group"], sort=False)["n"]
+    cells_per_group, filled = by_group.transform("size"), by_group.transform(lambda n: (n > 0).sum())
+    unanimous = sub[(cells_per_group >= 2) & (filled == 1) & (sub["n"] > 0)].assign(problem="unanimous")
+    return pd.concat([small, unanimous]).sort_index(kind="stable")

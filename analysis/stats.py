@@ -47,16 +47,66 @@ def with_wilson(table: pd.DataFrame, k: str = "k", n: str = "n") -> pd.DataFrame
     return out
 
 
-def holm(pvalues) -> np.ndarray:
-    """Holm-adjusted p-values (NaN stays NaN)."""
+def holm(pvalues, family: int | None = None) -> np.ndarray:
+    """Holm-adjusted p-values (NaN stays NaN).
+
+    ``family``: the size of the family fixed in advance (for example all 11 aspects of a table),
+    when some of its tests are not shown (NaN, hidden by disclosure control). The hidden tests
+    enter as p = 1: Holm's procedure is monotone in every p-value, so this controls the familywise
+    error over the whole family, and the adjusted p of a shown test reveals nothing of the hidden ones.
+    """
     from statsmodels.stats.multitest import multipletests
 
     p = np.asarray(pvalues, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
+    if family is not None and family < ok.sum():
+        raise ValueError(f"a family of {family} tests cannot hold {ok.sum()} shown tests")
     if ok.any():
-        out[ok] = multipletests(p[ok], method="holm")[1]
+        padded = np.concatenate([p[ok], np.ones((family or 0) - ok.sum() if family else 0)])
+        out[ok] = multipletests(padded, method="holm")[1][: ok.sum()]
     return out
+
+
+def paired_difference(both: int, first_only: int, second_only: int, neither: int, alpha: float = ALPHA) -> dict:
+    """Difference of two paired shares, p1 − p2 = (first_only − second_only) / n, with Newcombe's (1998,
+    Stat Med 17:2635, method 10) interval: the two Wilson intervals combined with the correlation phi of
+    the paired 2 × 2 table (continuity-corrected as Newcombe does: ad − bc shrunk by n/2 when positive).
+    (nan, nan, nan) without pairs."""
+    n = both + first_only + second_only + neither
+    if n == 0:
+        return {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+    p1, p2 = (both + first_only) / n, (both + second_only) / n
+    l1, u1 = (float(x) for x in wilson(both + first_only, n, alpha))
+    l2, u2 = (float(x) for x in wilson(both + second_only, n, alpha))
+    margins = (both + first_only) * (second_only + neither) * (both + second_only) * (first_only + neither)
+    cross = both * neither - first_only * second_only
+    corrected = cross - n / 2 if cross > n / 2 else (cross if cross < 0 else 0.0)
+    phi = corrected / np.sqrt(margins) if margins > 0 else 0.0
+    d = p1 - p2
+    low = d - np.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    high = d + np.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2))
+    return {"difference": d, "ci_low": max(-1.0, low), "ci_high": min(1.0, high), "n": n}
+
+
+def design_effect(values, clusters) -> dict:
+    """Design effect of a share under clustering: the one-way ANOVA intraclass correlation of the 0/1
+    ``values`` within ``clusters`` (NaN values left out), and deff = 1 + (m − 1)·ICC with m the
+    size-weighted mean cluster size Σ nᵢ² / N (Kish). A negative ICC estimate is reported as it is,
+    but deff is not taken below 1. With few clusters the ICC is itself very uncertain."""
+    frame = pd.DataFrame({"y": np.asarray(values, dtype=float), "g": np.asarray(clusters)}).dropna()
+    sizes = frame.groupby("g")["y"].size()
+    n, k = len(frame), len(sizes)
+    if k < 2 or n <= k:
+        return {"icc": np.nan, "cluster_size": np.nan, "deff": np.nan, "clusters": k, "n": n}
+    means = frame.groupby("g")["y"].transform("mean")
+    between = ((frame.groupby("g")["y"].mean() - frame["y"].mean()) ** 2 * sizes).sum() / (k - 1)
+    within = ((frame["y"] - means) ** 2).sum() / (n - k)
+    n0 = (n - (sizes**2).sum() / n) / (k - 1)
+    icc = (between - within) / (between + (n0 - 1) * within) if between + (n0 - 1) * within > 0 else 0.0
+    m = (sizes**2).sum() / n
+    return {"icc": float(icc), "cluster_size": float(m), "deff": float(max(1.0, 1 + (m - 1) * icc)),
+            "clusters": k, "n": n}
 
 
 def mcnemar_exact(improved: int, worsened: int) -> float:

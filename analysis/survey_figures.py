@@ -131,6 +131,16 @@ def shown(computed) -> str:
     return str(computed)
 
 
+SUBGROUP_MEASURES = ("min_per_municipality", "max_per_municipality")
+WITHHELD = "redovisas inte (en kommuns antal under röjandegränsen)"
+
+
+def disclosure_threshold() -> int:
+    from analysis.disclosure import THRESHOLD
+
+    return THRESHOLD
+
+
 def compare_published_surveys(published: pd.DataFrame, frames: dict[str, pd.DataFrame],
                               codebooks: dict[str, Codebook], data_source: str,
                               file: str | Path = "published survey figures") -> pd.DataFrame:
@@ -142,13 +152,16 @@ def compare_published_surveys(published: pd.DataFrame, frames: dict[str, pd.Data
         except KeyError as exc:
             raise InputError(file, "a variable or data set the codebooks define", row=position + 2,
                              column="variable", value=str(exc.args[0])) from None
+        text = shown(computed)
+        if p.measure in SUBGROUP_MEASURES and computed < disclosure_threshold():
+            text = WITHHELD  # one municipality's count of 1–4: the pass flag says no more than the report
         out.append({
             "figure_id": p.figure_id,
             "dataset": p.dataset,
             "description": p.description,
             "published_value": p.published_value,
             "rule": p.rule,
-            "computed": shown(computed),
+            "computed": text,
             "numerator": computed.k if isinstance(computed, Share) else None,
             "denominator": computed.n if isinstance(computed, Share) else None,
             "passed": passes(p.rule, p.published_value, computed),

@@ -77,7 +77,8 @@ def test_protect_merges_until_the_merged_row_is_safe():
     counts = pd.DataFrame({"yes": [3, 10, 20], "no": [7, 10, 20]}, index=["a", "b", "c"])
     hidden = cs.disclosure.protect(counts)
     assert hidden.to_dict() == {"a": True, "b": True, "c": False}  # a alone is recoverable; b joins it (13, 17)
-    assert not cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10]})).any()  # zeros are safe
+    assert not cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10], "dont_know": [5, 0]})).any()  # zeros are safe
+    assert cs.disclosure.protect(pd.DataFrame({"yes": [0, 10], "no": [9, 10]})).all(), "0 of 9: unanimous"
 
 
 # --- distance × form ----------------------------------------------------------------------
@@ -176,16 +177,20 @@ def test_published_poster_value_beside_the_computed_one(codebook):
 
 def test_compare_years_fisher_and_common_municipalities(codebook):
     first = frame(5, contact_ease=[1, 2, 1, 3, 4])
-    second = frame(15, kommun=["2417"] * 10 + ["2505"] * 5, contact_ease=[1] * 9 + [4] + [3] * 5)
+    second = frame(20, kommun=["2417"] * 10 + ["2505"] * 10, contact_ease=[1] * 9 + [4] + [1] * 5 + [3] * 5)
     table = cs.compare_years(first, second, codebook).set_index(["sample", "variable"])
     everyone, common = table.loc[("all", "contact_ease")], table.loc[("common", "contact_ease")]
-    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 6]]).pvalue)
-    assert everyone["difference"] == pytest.approx(9 / 15 - 3 / 5)
+    assert everyone["p"] == pytest.approx(st.fisher_exact([[3, 2], [14, 6]]).pvalue)
+    assert everyone["difference"] == pytest.approx(14 / 20 - 3 / 5)
     assert common["p"] == pytest.approx(st.fisher_exact([[3, 2], [9, 1]]).pvalue)
     assert common["difference"] == pytest.approx(0.9 - 0.6) and common["municipalities_2019"] == 1
     assert everyone["diff_low"] < everyone["difference"] < everyone["diff_high"]
     # Holm over the seven: the other six are identical (p = 1), so contact_ease's p is multiplied by 7 (capped at 1).
     assert everyone["p_holm"] == pytest.approx(min(1.0, 7 * everyone["p"]))
+    # the added municipality all alike (5 of 5 'other'): the common row would tell each one's answer
+    unanimous = frame(15, kommun=["2417"] * 10 + ["2505"] * 5, contact_ease=[1] * 9 + [4] + [3] * 5)
+    hidden = cs.compare_years(first, unanimous, codebook).set_index(["sample", "variable"])
+    assert hidden.loc[("common", "contact_ease"), "suppressed"] and np.isnan(hidden.loc[("common", "contact_ease"), "p"])
 
 
 # --- the build's data reproduce the poster ----------------------------------------------------
@@ -209,3 +214,15 @@ def test_built_data_reproduce_every_2018_poster_figure(built, monkeypatch):
     assert ";".join(str(c) for c in sorted(top_two)) == poster.loc["cs2018_prefer_office_or_phone_top", "published_value"]
     assert forms.loc[[1, 3], "share"].sum() > float(poster.loc["cs2018_prefer_office_or_phone_share", "published_value"])
     assert survey[codebook.identifiers["municipality"]].nunique() == int(poster.loc["cs2018_municipalities", "published_value"])
+
+
+def test_logit_is_fitted_to_convergence():
+    """The GLM's SE and p agree with Newton–Raphson on the logit likelihood far beyond statsmodels' default 1e-8."""
+    f = both([(1, 1, 9), (1, 3, 3), (2, 1, 6), (2, 4, 4), (3, 2, 3), (3, 3, 5), (4, 5, 4), (4, 1, 2), (5, 3, 5), (5, 2, 1)])
+    result = cs.remote_preference_model(f)
+    data = cs.remote_preference_data(f)
+    newton = sm.Logit(data["remote"], sm.add_constant(data["km"])).fit(method="newton", tol=1e-14, disp=0)
+    assert result.converged
+    assert np.allclose(result.params.to_numpy(), newton.params.to_numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(result.bse.to_numpy(), newton.bse.to_numpy(), rtol=1e-12, atol=0)
+    assert np.allclose(result.pvalues.to_numpy(), newton.pvalues.to_numpy(), rtol=1e-10, atol=0)

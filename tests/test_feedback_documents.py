@@ -114,6 +114,8 @@ def test_the_disclosure_check_reads_small_cells_from_the_output():
     assert problems == [
         "kommun.qmd for Malå: table tbl-x, row 'a', column 'Malå 2018' shows '60\u00a0% (23–88), n = 5', "
         "a cell of fewer than 5 respondents",
+        "kommun.qmd for Malå: table tbl-x, row 'b', column 'Malå 2018' shows '100\u00a0% (57–100), n = 5', "
+        "a group whose members all answered alike",
         "kommun.qmd for Malå: table tbl-x, row 'f', column 'Övriga kommuner' shows '15\u00a0% (3 av 20)', "
         "a cell of fewer than 5 respondents",
     ]

@@ -78,6 +78,10 @@ def gap():
     return innovation_figures.gap_figure(_innovation()[2])
 
 
+def paired_gap():
+    return innovation_figures.paired_gap_figure(_innovation()[2])
+
+
 def importance_performance():
     return innovation_figures.importance_performance_figure(innovation.importance_performance(_innovation()[2]))
 
@@ -135,6 +139,7 @@ def idea_count():
 # builder -> the figure function it calls ("module.function", as the notebooks spell it)
 FIGURES: dict[str, tuple[Callable, str]] = {
     "gap_figure": (gap, "innovation_figures.gap_figure"),
+    "paired_gap_figure": (paired_gap, "innovation_figures.paired_gap_figure"),
     "importance_performance_figure": (importance_performance, "innovation_figures.importance_performance_figure"),
     "statements_figure": (statements, "innovation_figures.statements_figure"),
     "indicators_by_year": (indicators_by_year, "client_figures.indicators_by_year"),

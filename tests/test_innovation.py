@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,8 +26,34 @@ def test_aspect_shares_and_gap_by_hand():
     f = frame(state_open_climate=[3, 3, 1, pd.NA], importance_open_climate=[3, 3, 3, 2])
     row = innovation.aspect_shares(f, CODEBOOK).iloc[0]
     assert (row["state_k"], row["state_n"], row["importance_k"], row["importance_n"]) == (2, 3, 3, 4)
-    assert row["gap"] == pytest.approx(3 / 4 - 2 / 3)
+    # the gap is paired: on the three who answered both, 3 of 3 'Viktigt' and 2 of 3 'Bra'
+    assert row["n_pairs"] == 3 and row["gap"] == pytest.approx(1 / 3)
+    assert -1 <= row["gap_low"] < 1 / 3 < row["gap_high"] <= 1
     assert row["label"] == "Öppet klimat och gynnsam kultur" and row["number"] == 1
+
+
+def test_quadrant_probabilities_from_the_bootstrap():
+    """Aspect 1 far above both means in every resample; the rest split; each row sums to one."""
+    n = 40
+    columns = {}
+    for i, a in enumerate(innovation.aspects(CODEBOOK).itertuples()):
+        columns[a.state_variable] = [3] * n if i == 0 else [3] * (i + 5) + [1] * (n - i - 5)
+        columns[a.importance_variable] = [3] * n if i == 0 else [3] * (n - 6) + [2] * 6
+    out = innovation.quadrant_probabilities(frame(**columns), CODEBOOK, resamples=200)
+    quadrants = list(innovation.QUADRANTS.values())
+    assert np.allclose(out[quadrants].sum(axis=1), 1)
+    assert out.loc[0, "Fortsätt det goda arbetet"] == 1.0 and out.loc[0, "quadrant"] == "Fortsätt det goda arbetet"
+    assert out.attrs["resamples"] == 200
+
+
+def test_design_effect_per_item_widens_the_interval_when_municipalities_differ():
+    kommun = ["2481"] * 10 + ["2462"] * 10 + ["2421"] * 10
+    state = [3] * 9 + [1] + [3] * 5 + [1] * 5 + [3] + [1] * 9
+    f = frame(state_open_climate=state)
+    f["kommun"] = kommun
+    row = innovation.design_effects(f, CODEBOOK).query("number == 1 and measure == 'Bra'").iloc[0]
+    assert row["deff"] > 1.5 and row["icc"] > 0
+    assert row["ci_low_adjusted"] < row["ci_low"] and row["ci_high_adjusted"] > row["ci_high"]
 
 
 def test_paired_gaps_use_only_complete_pairs():

@@ -79,3 +79,32 @@ def test_protection_merges_small_groups_and_checks_the_merged_row():
     assert counts[hidden]["n"].sum() >= disclosure.THRESHOLD
     table = pd.DataFrame({"group": ["a", "b"], "n": [3, 12]})
     assert list(disclosure.unsuppressed_small_cells(table, ["n"])["group"]) == ["a"]
+
+
+def test_paired_difference_matches_fagerland_et_al():
+    """Cavo et al. (2012) in Fagerland, Lydersen & Laake, chapter 8: [[59, 6], [16, 80]], Newcombe's
+    square-and-add interval −0.0621 (−0.1186 to −0.0046)."""
+    out = stats.paired_difference(59, 6, 16, 80)
+    assert round(out["difference"], 4) == -0.0621 and out["n"] == 161
+    assert (round(out["ci_low"], 4), round(out["ci_high"], 4)) == (-0.1186, -0.0046)
+    assert np.isnan(stats.paired_difference(0, 0, 0, 0)["difference"])
+    everyone = stats.paired_difference(10, 0, 0, 0)  # no discordant pairs: the interval still has width
+    assert everyone["difference"] == 0 and everyone["ci_low"] < 0 < everyone["ci_high"]
+
+
+def test_holm_over_a_family_fixed_in_advance():
+    """Two shown tests of a family of four: the hidden two count as p = 1, so 0.01 · 4 and 0.02 · 3."""
+    assert np.allclose(stats.holm([0.01, np.nan, 0.02, np.nan], family=4)[[0, 2]], [0.04, 0.06])
+    assert np.isnan(stats.holm([0.01, np.nan], family=2)[1])
+    with pytest.raises(ValueError):
+        stats.holm([0.01, 0.02], family=1)
+
+
+def test_design_effect_by_hand():
+    """Two clusters of 4: [1,1,1,1] and [0,0,0,0]: ICC = 1, deff = 1 + (4 − 1) · 1 = 4.
+    Identical clusters [1,1,0,0] twice: the ANOVA ICC is negative (−1/3); deff is not taken below 1."""
+    out = stats.design_effect([1, 1, 1, 1, 0, 0, 0, 0], list("aaaabbbb"))
+    assert out["icc"] == pytest.approx(1.0) and out["deff"] == pytest.approx(4.0) and out["cluster_size"] == 4
+    out = stats.design_effect([1, 1, 0, 0, 1, 1, 0, 0], list("aaaabbbb"))
+    assert out["icc"] == pytest.approx(-1 / 3) and out["deff"] == 1.0
+    assert np.isnan(stats.design_effect([1, 0], ["a", "a"])["deff"])

@@ -73,6 +73,23 @@ def test_measures_on_a_hand_built_frame():
     assert measure(spec("max_per_municipality"), frames, books) == 2
 
 
+def test_a_computed_minimum_below_the_threshold_is_withheld():
+    """The report says the fewest respondents in a municipality was 1–2; printing the computed 1 beside it
+    would narrow that down (and with a merged row and a shown n, name the municipality)."""
+    from analysis.survey_figures import WITHHELD, compare_published_surveys
+
+    codebook = load_codebook("innovation_climate_2017")
+    frame = pd.DataFrame({"kommun": ["2481"] * 6 + ["2422"], "role": pd.array([3] * 7, dtype="Int16")})
+    published = pd.DataFrame({"figure_id": ["fewest", "most"], "dataset": "innovation_climate_2017",
+                              "description": "", "published_value": ["1;2", "5;6"], "rule": "between",
+                              "measure": ["min_per_municipality", "max_per_municipality"], "variable": "",
+                              "codes": "", "interpretation": "", "source": "s"})
+    out = compare_published_surveys(published, {"innovation_climate_2017": frame},
+                                    {"innovation_climate_2017": codebook}, "synthetic").set_index("figure_id")
+    assert out.loc["fewest", "computed"] == WITHHELD and out.loc["fewest", "passed"]
+    assert out.loc["most", "computed"] == "6"
+
+
 # --- reconciliation -------------------------------------------------------------------------------
 
 CAPABILITY = [("good", "44", "percent", "share", "q", "4;5"), ("poor", "24", "percent", "share", "q", "1;2"),

@@ -29,7 +29,9 @@ def run() -> None:
     cells = published_cells(frames, load_codebooks())
     violations = audit(cells, disclosure.THRESHOLD)
     if len(violations):
-        raise ManyInputErrors([f"disclosure: table '{r.table}', group '{r.group}', cell '{r.cell}' would publish "
-                               f"n = {r.n}; expected 0 or at least {disclosure.THRESHOLD} respondents"
-                               for r in violations.itertuples(index=False)])
+        raise ManyInputErrors([
+            f"disclosure: table '{r.table}', group '{r.group}', cell '{r.cell}' would publish n = {r.n}; "
+            + (f"expected 0 or at least {disclosure.THRESHOLD} respondents" if r.problem == "small" else
+               "expected the group's answers in at least two cells (all in one tells every member's answer)")
+            for r in violations.itertuples(index=False)])
     write_csv(paths.processed("disclosure_audit.csv"), cells.assign(threshold=disclosure.THRESHOLD))
