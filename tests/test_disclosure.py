@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import disclosure
-from analysis.errors import InputError, ManyInputErrors
+from analysis.errors import GinoError, ManyInputErrors
 from analysis.publications import audit
 from conftest import ROOT
 
@@ -54,5 +54,5 @@ def test_threshold_is_configuration(tmp_path, monkeypatch):
     (config / "disclosure.yaml").write_text("threshold: 10\n")
     assert disclosure.configured_threshold() == 10
     (config / "disclosure.yaml").write_text("threshold: five\n")
-    with pytest.raises(InputError, match="column 'threshold': value 'five'; expected a whole number >= 1"):
+    with pytest.raises(GinoError, match="key 'threshold': value 'five'; expected a whole number, not text"):
         disclosure.configured_threshold()

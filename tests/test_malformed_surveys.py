@@ -102,7 +102,8 @@ CASES = [
     Case("unsupported_suffix_2018.json", D18, InputError, (
         "<file>: expected a survey export ending in .csv, .txt, .xlsx, .sav",)),
     Case("empty_first_sheet_2019.xlsx", D19, InputError, (
-        "<file>: expected a header row in the first sheet, but the sheet is empty",)),
+        "<file>: expected the answers on the first sheet, but the first sheet 'Sheet' holds no codebook columns and "
+        "sheet 'Blad2' does (a cover sheet before the answers?): move 'Blad2' first or delete the sheets before it",)),
     Case("value_right_of_header_2018.xlsx", D18, InputError, (
         "<file>, row 3: expected no values right of the 13 header columns",)),
     # --- columns ---
