@@ -33,6 +33,7 @@ def value_label_problems(export, codebook: Codebook, present) -> list[str]:
         if column is None:
             continue
         lookup = v.scale.lookup()
+        declared = set(map(_code_key, export.user_missing.get(column, [])))
         for code, label in export.value_labels.get(column, {}).items():
             key, meant = _code_key(code), lookup.get(normalise(label))
             if key in missing_codes:
@@ -42,6 +43,8 @@ def value_label_problems(export, codebook: Codebook, present) -> list[str]:
                                      f"{', '.join(sorted(missing_codes))}), but the label names the answer {meant} "
                                      f"{v.scale.all_labels[meant]!r}: recode these answers to {meant} or correct "
                                      "the label", column=column, value=label))
+            elif key in declared and key not in lookup:
+                continue  # a declared missing code the codebook lacks gets its own line below
             elif key not in lookup:
                 problems.append(format_problem(
                     export.path, f"labelled codes that the codebook {codebook.path.name} knows, but code {code} is "
@@ -54,10 +57,11 @@ def value_label_problems(export, codebook: Codebook, present) -> list[str]:
         for code in export.user_missing.get(column, []):
             key = _code_key(code)
             if key not in missing_codes and key not in lookup:
+                label = export.value_labels.get(column, {}).get(code)
                 problems.append(format_problem(
                     export.path, f"codes the codebook {codebook.path.name} knows, but the SPSS file declares code "
                                  f"{code} user-missing and the codebook has it neither as an answer nor under "
-                                 "missing: codes (add it there if it means no answer)", column=column))
+                                 "missing: codes (add it there if it means no answer)", column=column, value=label))
     return problems
 
 

@@ -113,6 +113,26 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text) and all(c.isprintable() or c in "\t\r\n" for c in text[:-4])
 
 
+def _mojibake_message(repaired: str) -> str:
+    return (f"Swedish letters, but the text is double-encoded (mojibake; it should read {repaired!r}): a UTF-8 file "
+            "was opened as Windows-1252 and saved again; export it again from the source, or open it as UTF-8 "
+            "before saving")
+
+
+def check_text_mojibake(path: Path, text: str) -> None:
+    """The first double-encoded word in a text file, with its line."""
+    for match in MOJIBAKE.finditer(text):
+        start = max(text.rfind(sep, 0, match.start()) for sep in ",;\n\r\"") + 1
+        ends = [i for i in (text.find(sep, match.end()) for sep in ",;\n\r\"") if i >= 0]
+        word = text[start: min(ends) if ends else len(text)]
+        try:
+            repaired = word.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        row = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + 1
+        raise InputError(path, _mojibake_message(repaired), row=row, value=word)
+
+
 def check_mojibake(path: Path, cells: pd.DataFrame) -> None:
     """Refuse text that was UTF-8, read as Windows-1252 and saved again ('LÃ¤tt' for 'Lätt')."""
     for position, column in enumerate(cells.columns):
@@ -127,10 +147,7 @@ def check_mojibake(path: Path, cells: pd.DataFrame) -> None:
             except (UnicodeEncodeError, UnicodeDecodeError):
                 continue
             row = cells.index[series.eq(value).to_numpy().argmax()]
-            raise InputError(path, f"Swedish letters, but the text is double-encoded (mojibake; it should read "
-                                   f"{repaired!r}): a UTF-8 file was opened as Windows-1252 and saved again; export "
-                                   "it again from the source, or open it as UTF-8 before saving",
-                             row=int(row), column=str(column), value=value)
+            raise InputError(path, _mojibake_message(repaired), row=int(row), column=str(column), value=value)
 
 
 def header_row(path: Path, rows: list[tuple[int, list[str]]], known: set[str] | None) -> int:
@@ -157,8 +174,9 @@ def header_row(path: Path, rows: list[tuple[int, list[str]]], known: set[str] | 
                          f"header with merged cells; delete row {rows[0][0]} so the column names are the first row")
             else:
                 title = next((c.strip() for c in rows[0][1] if c.strip()), "")
-                cause = (f"row {line} looks like the header ({found} codebook columns) and the "
-                         f"{'row' if i == 1 else f'{i} rows'} above it hold a title or notes ({title[:40]!r}); "
+                cause = (f"row {line} looks like the header ({found} codebook columns) and "
+                         f"{'the row above it holds' if i == 1 else f'the {i} rows above it hold'} a title or notes "
+                         f"({title[:40]!r}); "
                          f"delete the rows above the header")
             raise InputError(path, f"the column names on the first row, but {cause}", row=rows[0][0])
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.survey_files import Export, header_row
+from analysis.survey_files import Export, check_text_mojibake, header_row
 
 DELIMITERS = (";", ",")
 FIELD_LIMIT = csv.field_size_limit()  # 131 072 characters: far beyond any survey answer
@@ -58,7 +58,7 @@ def decode_text(path: Path, data: bytes) -> str:
 
 def _delimiter(path: Path, lines: list[str]) -> str:
     """The separator of the widest of the first lines (a title line above the header has none)."""
-    counts = {d: max(len(next(csv.reader([line], delimiter=d))) - 1 for line in lines) for d in DELIMITERS}
+    counts = {d: max(len(next(csv.reader([line[:5000]], delimiter=d))) - 1 for line in lines) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     if counts[best] == 0:
         header = lines[0]
@@ -76,6 +76,7 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
         raise InputError(path, "a survey export with a header row and respondents, but the file is empty")
     if "\x00" in text:
         raise InputError(path, "text without NUL bytes", row=text[: text.index("\x00")].count("\n") + 1)
+    check_text_mojibake(path, text)
     if "\r" in text:  # Windows (\r\n) and classic Mac (\r) line ends; a \r inside a quoted cell is a line end too
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = 1
@@ -98,9 +99,10 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
                     progress(path, len(rows))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise InputError(path, f"cells of at most {FIELD_LIMIT:,} characters, but a cell starting on this row is "
+            limit = f"{FIELD_LIMIT:,}".replace(",", " ")
+            raise InputError(path, f"cells of at most {limit} characters, but a cell starting on this row is "
                                    "longer: most likely a quotation mark (\") opens a cell that is never closed, so "
-                                   "the rest of the file became one cell; remove or close the quote".replace(",", " "),
+                                   "the rest of the file became one cell; remove or close the quote",
                              row=next_line) from None
         raise InputError(path, f"valid CSV ({exc})", row=next_line) from None
     if not rows:
@@ -110,8 +112,11 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
     body = rows[start + 1:]
     for line, row in body:
         if len(row) != len(columns):
+            quote = next((c for c in row if "\n" in c and c.count("\n") > 2), None)
+            cause = (" (a quotation mark (\") in this row opens a cell that is never closed, so the following lines "
+                     "became part of it; remove or close the quote)") if quote is not None else ""
             raise InputError(path, f"{len(columns)} fields separated by {delimiter!r} as in the header, "
-                                   f"found {len(row)}", row=line)
+                                   f"found {len(row)}{cause}", row=line)
     cells = pd.DataFrame([row for _, row in body], columns=columns,
                          index=pd.Index([line for line, _ in body], name="row"), dtype=str)
     return Export(path, cells)
