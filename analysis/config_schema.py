@@ -182,7 +182,7 @@ def problems(path: Path, exc: ValidationError, model: type[BaseModel]) -> list[s
     lines = []
     for error in exc.errors(include_url=False):
         loc = [str(part) for part in error["loc"] if not str(part).startswith(("function-", "lax-", "strict-"))
-               and str(part) not in ("int", "str", "list[float]")]
+               and str(part) not in ("int", "str", "list[float]", "[key]")]
         key = ".".join(loc) or None
         expected, value = _expected(error, model, loc)
         lines.append(format_problem(path, expected, key=key, value=value))

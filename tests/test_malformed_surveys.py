@@ -21,7 +21,7 @@ from analysis.codebooks import DATASETS, load_codebook
 from analysis.errors import GinoError, InputError, ManyInputErrors, display_path
 from analysis.steps import surveys as survey_step
 from analysis.surveys import load_survey
-from conftest import ROOT, copy_committed_data
+from conftest import CONFIG, ROOT, copy_committed_data
 
 FIXTURES = ROOT / "tests" / "fixtures" / "surveys"
 MALFORMED = FIXTURES / "malformed"
@@ -255,7 +255,7 @@ def test_survey_step_rejects_a_bad_real_export_and_writes_nothing_until_fixed(tm
     data = copy_committed_data(tmp_path / "data")
     config = tmp_path / "config"
     config.mkdir()
-    for path in (ROOT / "config").glob("*.yaml"):
+    for path in (CONFIG).glob("*.yaml"):
         shutil.copy(path, config / path.name)
     (config / "surveys.yaml").write_text(
         "source: real\nreal:\n" + "".join(f"  {d}: {f}\n" for d, f in REAL_FILES.items()), encoding="utf-8")

@@ -14,7 +14,7 @@ import pytest
 from analysis.codebooks import DATASETS, load_codebook
 from analysis.errors import GinoError, InputError, ManyInputErrors
 from analysis.surveys import load_survey
-from conftest import ROOT
+from conftest import CONFIG, ROOT
 
 SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
 
@@ -166,7 +166,7 @@ def test_real_source_reads_the_configured_private_files(tmp_path, monkeypatch):
     from analysis.settings import load_survey_settings
 
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(CONFIG, config)
     (config / "surveys.yaml").write_text((config / "surveys.yaml").read_text().replace("source: synthetic",
                                                                                       "source: real"))
     monkeypatch.setenv("GINO_CONFIG_DIR", str(config))
