@@ -19,6 +19,7 @@ from analysis.survey_files import Export, check_text_mojibake, header_row
 DELIMITERS = (";", ",")
 FIELD_LIMIT = csv.field_size_limit()  # 131 072 characters: far beyond any survey answer
 PROGRESS_ROWS = 250_000
+SHARED_MAX = 2_000  # a column with more distinct values (ids, free text) keeps its own strings
 SEP_LINE = re.compile(r'"?sep=(.)"?[ \t]*', re.IGNORECASE)
 
 
@@ -90,11 +91,14 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
     rows: list[tuple[int, list[str]]] = []
     next_line = first_line
     report = len(data) > 20 * 1024 * 1024
+    shared: list[dict[str, str]] = []  # per column: one str object per distinct answer, not one per cell
     try:
         for row in reader:
             line, next_line = next_line, reader.line_num + first_line  # a quoted cell may span lines
-            if any(cell.strip() for cell in row):
-                rows.append((line, row))
+            if "".join(row).strip():
+                if len(shared) < len(row):
+                    shared += [{} for _ in range(len(row) - len(shared))]
+                rows.append((line, [c if len(d) > SHARED_MAX else d.setdefault(c, c) for c, d in zip(row, shared)]))
                 if report and len(rows) % PROGRESS_ROWS == 0:
                     progress(path, len(rows))
     except csv.Error as exc:

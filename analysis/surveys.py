@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -22,6 +23,7 @@ from analysis.survey_checks import shifted_columns, value_label_problems
 from analysis.survey_files import Export, read_export
 
 WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:[.,]0+)?")
+DIGIT_START = frozenset("+-0123456789")
 
 
 def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
@@ -41,14 +43,15 @@ def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
 
 def _key(text: str) -> str:
     """A cell as a codebook lookup key: normalised label, or the bare whole number for 3, 3.0 and 3,0."""
-    s = normalise(text)
-    return str(int(re.split("[.,]", s)[0])) if WHOLE_NUMBER.fullmatch(s) else s
+    s = " ".join(text.split()).casefold() if text.isascii() else normalise(text)  # the same, faster for ASCII
+    return str(int(re.split("[.,]", s)[0])) if s[:1] in DIGIT_START and WHOLE_NUMBER.fullmatch(s) else s
 
 
 def _keys(s: pd.Series) -> pd.Series:
     """``_key`` of every cell, computed once per distinct value (a million rows hold few distinct answers)."""
-    distinct = pd.unique(s)
-    return s.map(dict(zip(distinct, map(_key, distinct))))
+    codes, distinct = pd.factorize(s, use_na_sentinel=False)
+    keys = np.array([_key(x) for x in distinct], dtype=object)
+    return pd.Series(keys[codes] if len(keys) else np.array([], dtype=object), index=s.index, name=s.name)
 
 
 def column_names(codebook: Codebook) -> dict[str, str]:
