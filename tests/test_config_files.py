@@ -170,3 +170,21 @@ def test_every_problem_of_every_config_file_is_reported_at_once(tmp_path):
         check_config_dir(config)
     assert [line.split(",")[0].rsplit("/", 1)[-1] for line in info.value.problems] == ["regions.yaml",
                                                                                        "disclosure.yaml"]
+
+
+def test_gino_build_with_broken_config_prints_one_line_per_problem(tmp_path):
+    from conftest import copy_committed_data, gino
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    (config / "regions.yaml").write_bytes((CONFIG / "regions.yaml").read_text(encoding="utf-8")
+                                          .replace("    all: true", '    all: "false"').encode("cp1252"))
+    (config / "pipeline.yaml").write_text((CONFIG / "pipeline.yaml").read_text(encoding="utf-8")
+                                          + "grid_nearest_max_m: 5\n", encoding="utf-8")
+    proc = gino("build", data_dir=copy_committed_data(tmp_path / "data"), extra_env={"GINO_CONFIG_DIR": str(config)},
+                check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), proc.stderr
+    assert "regions.yaml, row 2" in lines[0] and "Windows-1252" in lines[0]
+    assert "pipeline.yaml" in lines[1] and "key 'grid_nearest_max_m': expected each key once" in lines[1]
