@@ -129,9 +129,15 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
 HEAD_LINES = 20
 
 
-def _sheet_rows(sheet) -> list[tuple[int, tuple]]:
-    return [(number, row) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(v is not None and str(v).strip() for v in row)]
+def _sheet_rows(sheet, path: Path | None = None) -> list[tuple[int, tuple]]:
+    report = path is not None and path.stat().st_size > 5 * 1024 * 1024
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if any(v is not None and str(v).strip() for v in row):
+            rows.append((number, row))
+            if report and len(rows) % PROGRESS_ROWS == 0:
+                progress(path, len(rows))
+    return rows
 
 
 def read_xlsx(path: Path, known: set[str] | None) -> Export:
@@ -143,7 +149,7 @@ def read_xlsx(path: Path, known: set[str] | None) -> Export:
         raise InputError(path, f"a readable Excel workbook ({exc.__class__.__name__})") from None
     try:
         sheets = book.worksheets
-        rows = _sheet_rows(sheets[0])
+        rows = _sheet_rows(sheets[0], path)
         if known:
             _check_first_sheet(path, sheets, rows, known)
         title = sheets[0].title
