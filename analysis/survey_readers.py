@@ -71,15 +71,15 @@ def _delimiter(path: Path, lines: list[str]) -> str:
 
 
 def read_csv(path: Path, known: set[str] | None) -> Export:
-    data = path.read_bytes()
-    text = decode_text(path, data)
+    report = path.stat().st_size > 20 * 1024 * 1024
+    text = decode_text(path, path.read_bytes())  # the bytes are not kept: large files are read in bounded memory
     if not text.strip():
         raise InputError(path, "a survey export with a header row and respondents, but the file is empty")
     if "\x00" in text:
         raise InputError(path, "text without NUL bytes", row=text[: text.index("\x00")].count("\n") + 1)
     check_text_mojibake(path, text)
     if "\r" in text:  # Windows (\r\n) and classic Mac (\r) line ends; a \r inside a quoted cell is a line end too
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = re.sub(r"\r\n?", "\n", text)
     first_line = 1
     lines = [line for line in text[:200_000].split("\n")[:HEAD_LINES] if line.strip()]
     sep = SEP_LINE.fullmatch(lines[0])
@@ -87,10 +87,11 @@ def read_csv(path: Path, known: set[str] | None) -> Export:
         delimiter, text, first_line = sep.group(1), text.split("\n", 1)[1] if "\n" in text else "", 2
     else:
         delimiter = _delimiter(path, lines)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    buffer = io.StringIO(text)
+    del text  # the buffer holds its own copy
+    reader = csv.reader(buffer, delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     next_line = first_line
-    report = len(data) > 20 * 1024 * 1024
     shared: list[dict[str, str]] = []  # per column: one str object per distinct answer, not one per cell
     try:
         for row in reader:
