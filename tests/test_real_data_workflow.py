@@ -57,3 +57,16 @@ def test_every_missing_configured_export_is_named_in_one_line(tmp_path, monkeypa
     assert "2 of 3 are missing" in message
     assert "innovation_2017.csv" in message and "client_2019.csv" in message and "client_2018.csv" not in message
     assert not list((data / "processed").glob("*.parquet"))
+
+
+def test_real_source_without_files_names_every_data_set(tmp_path, monkeypatch):
+    from analysis.settings import load_survey_settings
+
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    (config / "surveys.yaml").write_text("source: real\n", encoding="utf-8")
+    monkeypatch.setenv("GINO_CONFIG_DIR", str(config))
+    with pytest.raises(GinoError) as info:
+        load_survey_settings()
+    assert [line.split("key ")[1].split(":")[0] for line in info.value.problems] == [
+        "'real.innovation_climate_2017'", "'real.client_survey_2018'", "'real.client_survey_2019'"]

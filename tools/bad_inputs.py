@@ -350,7 +350,7 @@ def survey_config_cases() -> list[BadInput]:
     cases.append(BadInput("survey settings", "unknown source", "`source: both` in config/surveys.yaml",
                           settings("source: both\n")))
     cases.append(BadInput("survey settings", "real source without a file", "`source: real` and no `real:` files",
-                          settings("source: real\n"), tested=False))
+                          settings("source: real\n")))
 
     def real_file_missing(ctx):
         from analysis.steps import surveys as step
@@ -367,7 +367,7 @@ def survey_config_cases() -> list[BadInput]:
             return step.run()
     cases.append(BadInput("survey settings", "configured export missing",
                           "`source: real`, but data/raw/private/client_survey_2019.csv does not exist",
-                          real_file_missing, tested=False))
+                          real_file_missing))
     return cases
 
 
