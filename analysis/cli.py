@@ -6,6 +6,7 @@ only a bug in the code itself shows a traceback.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,7 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
     """Run the pipeline: every step whose inputs or code changed since the last build."""
     from analysis.workflow import run_build
 
+    _check_config()
     started: dict[str, float] = {}
     t0 = time.perf_counter()
     run_build(lambda n, e: _print_step(n, e, started), force=force)
@@ -86,6 +88,7 @@ def check() -> None:
     )
     from analysis.workflow import run_build
 
+    _check_config()
     for line in validate_raw():
         out.print(f"  valid       {line}")
     run_build()
@@ -111,11 +114,19 @@ def check() -> None:
         table.add_row(r.figure_id, r.published_value, r.rule, r.computed, "yes" if r.passed else "NO", r.source)
     out.print(table)
 
-    failures = comparison_failures(comparison) + survey_comparison_failures(surveys)
+    survey_failures = survey_comparison_failures(surveys)
+    if source == "real" and survey_failures:
+        # Real exports may come from another round or region: the comparison informs, it does not stop.
+        out.print(f"check: {len(survey_failures)} of {len(surveys)} published GINO survey figures differ on the real "
+                  "survey data (shown above and in the report); this is information, not an error, for real data")
+        survey_failures = []
+    failures = comparison_failures(comparison) + survey_failures
     if failures:
         raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])
+    reproduced = (f"all {len(surveys)} published survey figures reproduced on {source} survey data"
+                  if not survey_comparison_failures(surveys) else "survey figures compared on real survey data")
     out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance; "
-              f"all {len(surveys)} published survey figures reproduced on {source} survey data")
+              f"{reproduced}")
 
 
 @app.command()
@@ -123,9 +134,17 @@ def synthesize() -> None:
     """Regenerate the synthetic survey twin in data/raw/synthetic (needs 'gino build' of the public data)."""
     from analysis.synthetic import write_twin
 
+    _check_config()
     for path in write_twin():
         out.print(f"  wrote       {path.relative_to(paths.data_dir())}")
     out.print("synthesize: synthetic twin written; every published survey figure reproduced")
+
+
+def _check_config() -> None:
+    """Every configuration file against its schema, all problems at once, before any step reads one."""
+    from analysis.config_schema import check_config_dir
+
+    check_config_dir(paths.config_dir())
 
 
 def _format_number(value) -> str:
@@ -236,3 +255,21 @@ def main() -> None:
     except subprocess.CalledProcessError as exc:
         err.print(f"error: '{' '.join(map(str, exc.cmd))}' failed with exit code {exc.returncode}", markup=False)
         sys.exit(exc.returncode or 1)
+    except KeyboardInterrupt:
+        err.print("error: interrupted; processed outputs are written atomically, so nothing is half-written",
+                  markup=False)
+        sys.exit(130)
+    except MemoryError:
+        err.print("error: out of memory; close other programs or use a machine with more memory", markup=False)
+        sys.exit(1)
+    except OSError as exc:  # permissions, a full disk, a path that is a directory: the user's environment
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"error: {where}{exc.strerror or exc}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line for the user, the traceback on request
+        if os.environ.get("GINO_DEBUG"):
+            raise
+        err.print(f"error: internal error ({exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                  "this is a bug in gino, not in your input; rerun with GINO_DEBUG=1 to see the traceback and "
+                  "report it", markup=False, soft_wrap=True)
+        sys.exit(2)

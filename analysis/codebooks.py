@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import InputError
+from analysis.config_schema import CodebookFile, validated
 from analysis.files import read_yaml
 
 DATASETS = ("innovation_climate_2017", "client_survey_2018", "client_survey_2019")
@@ -116,18 +117,16 @@ def load_codebook(dataset_or_path: str | Path) -> Codebook:
     if path.suffix not in (".yaml", ".yml"):
         path = codebook_dir() / f"{dataset_or_path}.yaml"
     doc = read_yaml(path, "survey codebook")
-    for key in ("dataset", "title", "years", "identifiers", "scales", "variables"):
-        if key not in doc:
-            raise InputError(path, f"a top-level key {key!r}")
+    validated(path, CodebookFile, "survey codebook", doc)  # shapes and types; the checks below are semantic
     scales = {sid: _scale(path, sid, spec) for sid, spec in doc["scales"].items()}
     variables = tuple(_variable(path, spec, scales) for spec in doc["variables"])
     names = [v.name for v in variables]
     for name in names:
         if names.count(name) > 1 or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise InputError(path, "unique snake_case variable names", column="variables", value=name)
+            raise InputError(path, "unique snake_case variable names", key="variables", value=name)
     for role, name in doc["identifiers"].items():
         if name not in names:
-            raise InputError(path, f"an identifier naming one of the variables", column=f"identifiers.{role}",
+            raise InputError(path, f"an identifier naming one of the variables", key=f"identifiers.{role}",
                              value=name)
     missing = doc.get("missing", {}) or {}
     return Codebook(
@@ -146,7 +145,7 @@ def load_codebooks() -> dict[str, Codebook]:
 
 def _scale(path: Path, sid: str, spec: dict) -> Scale:
     if not isinstance(spec, dict) or "labels" not in spec:
-        raise InputError(path, "a scale with 'labels' (code: label)", column=f"scales.{sid}")
+        raise InputError(path, "a scale with 'labels' (code: label)", key=f"scales.{sid}")
     text_codes = spec.get("text_codes", False)
 
     def code(value):
@@ -157,7 +156,7 @@ def _scale(path: Path, sid: str, spec: dict) -> Scale:
         dont_know = {code(k): str(v) for k, v in (spec.get("dont_know") or {}).items()}
         aliases = {code(k): tuple(str(a) for a in v) for k, v in (spec.get("aliases") or {}).items()}
     except (TypeError, ValueError):
-        raise InputError(path, "integer answer codes (or text_codes: true)", column=f"scales.{sid}") from None
+        raise InputError(path, "integer answer codes (or text_codes: true)", key=f"scales.{sid}") from None
     return Scale(id=sid, labels=labels, dont_know=dont_know, aliases=aliases)
 
 
@@ -165,16 +164,16 @@ def _variable(path: Path, spec: dict, scales: dict[str, Scale]) -> Variable:
     name = str(spec.get("name", ""))
     kind = str(spec.get("kind", "categorical"))
     if kind not in KINDS:
-        raise InputError(path, f"a kind among {', '.join(KINDS)}", column=f"variables.{name}.kind", value=kind)
+        raise InputError(path, f"a kind among {', '.join(KINDS)}", key=f"variables.{name}.kind", value=kind)
     scale = None
     if "scale" in spec:
         if spec["scale"] not in scales:
-            raise InputError(path, "a scale defined under 'scales'", column=f"variables.{name}.scale",
+            raise InputError(path, "a scale defined under 'scales'", key=f"variables.{name}.scale",
                              value=spec["scale"])
         scale = scales[spec["scale"]]
     elif kind != "id":
         raise InputError(path, "a scale for every variable except the respondent id",
-                         column=f"variables.{name}")
+                         key=f"variables.{name}")
     return Variable(
         name=name, kind=kind, question=str(spec.get("question", "")),
         label=str(spec.get("label") or spec.get("question", "")), scale=scale,

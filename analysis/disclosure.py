@@ -30,17 +30,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import InputError
-from analysis.files import read_yaml
 
 
 def configured_threshold() -> int:
     """The smallest publishable cell size from ``config/disclosure.yaml``."""
-    path = paths.config_dir() / "disclosure.yaml"
-    value = read_yaml(path, "disclosure settings file").get("threshold")
-    if not isinstance(value, int) or value < 1:
-        raise InputError(path, "a whole number >= 1", column="threshold", value=value)
-    return value
+    from analysis.config_schema import DisclosureFile, validated
+
+    return validated(paths.config_dir() / "disclosure.yaml", DisclosureFile, "disclosure settings file").threshold
 
 
 THRESHOLD = configured_threshold()

@@ -20,9 +20,10 @@ class InputError(GinoError):
         row: int | None = None,
         column: str | None = None,
         value: object = None,
+        key: str | None = None,
     ) -> None:
         self.file, self.row, self.column, self.value, self.expected = file, row, column, value, expected
-        super().__init__(format_problem(file, expected, row=row, column=column, value=value))
+        super().__init__(format_problem(file, expected, row=row, column=column, value=value, key=key))
 
 
 def format_problem(
@@ -32,18 +33,22 @@ def format_problem(
     row: int | None = None,
     column: str | None = None,
     value: object = None,
+    key: str | None = None,
 ) -> str:
     """One line describing one problem in one input file.
 
     ``row`` is the 1-based line number in the file as a user sees it in an editor
-    (the header is line 1), so the first data row of a CSV is row 2.
+    (the header is line 1), so the first data row of a CSV is row 2. ``key`` is the dotted
+    path of a key in a YAML file (``regions.gino.kommuner``).
     """
     where = [str(display_path(file))]
     if row is not None:
         where.append(f"row {row}")
     if column is not None:
         where.append(f"column {column!r}")
-    got = "" if value is None else f"value {value!r}; "
+    if key is not None:
+        where.append(f"key {key!r}")
+    got = "" if value is None else f"value {_shown(value)}; "
     return f"{', '.join(where)}: {got}expected {expected}"
 
 
@@ -62,3 +67,9 @@ def display_path(path: str | Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A value as a message shows it: its repr, cut short so one huge cell cannot flood the terminal."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -68,22 +68,16 @@ def write_geoparquet(dest: str | Path, gdf: gpd.GeoDataFrame) -> None:
 
 
 def read_yaml(path: Path, what: str) -> dict:
-    """A YAML mapping; a missing or malformed file is a one-line ``InputError`` naming ``what`` was expected."""
-    import yaml
-
+    """A YAML mapping; a missing, undecodable, malformed or pathological file is a one-line ``InputError``."""
+    from analysis.config_yaml import load_yaml
     from analysis.errors import InputError
 
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: several times faster
-        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
-    except FileNotFoundError:
-        raise InputError(path, f"an existing {what}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})",
-                         row=mark.line + 1 if mark else None) from None
+    doc = load_yaml(Path(path), what)
+    if doc is None:
+        return {}
     if not isinstance(doc, dict):
-        raise InputError(path, f"a {what} holding a YAML mapping")
+        raise InputError(path, f"a {what} holding a YAML mapping (key: value lines), but it holds a "
+                               f"{type(doc).__name__}")
     return doc
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 from analysis import paths
 from analysis.errors import InputError
-from analysis.files import read_yaml
 
 
 @dataclass(frozen=True)
@@ -43,36 +42,28 @@ def config_path() -> Path:
 
 
 def load_regions(path: Path | None = None, known_kommuner: set[str] | None = None) -> RegionConfig:
-    """Parse and check the region configuration; unknown codes are a one-line error."""
+    """Parse and check the region configuration (schema: ``analysis.config_schema.RegionsFile``)."""
+    from analysis.config_schema import RegionsFile, validated
+
     path = path or config_path()
-    doc = read_yaml(path, "region configuration file")
+    doc = validated(path, RegionsFile, "region configuration file")
     regions: dict[str, Region] = {}
-    for rid, spec in (doc.get("regions") or {}).items():
-        if not isinstance(spec, dict) or "name" not in spec:
-            raise InputError(path, "a mapping with at least 'name'", column=f"regions.{rid}")
-        kommuner = tuple(str(k) for k in spec.get("kommuner", []))
-        lan = tuple(str(k) for k in spec.get("lan", []))
-        for code in kommuner:
-            if len(code) != 4 or not code.isdigit() or (known_kommuner is not None and code not in known_kommuner):
+    for rid, spec in doc.regions.items():
+        for code in spec.kommuner:
+            if known_kommuner is not None and code not in known_kommuner:
                 raise InputError(path, "a known 4-digit kommun code (quote it: \"2425\")",
-                                 column=f"regions.{rid}.kommuner", value=code)
-        for code in lan:
-            if len(code) != 2 or not code.isdigit():
-                raise InputError(path, "a 2-digit län code such as \"24\"", column=f"regions.{rid}.lan", value=code)
-        if not (kommuner or lan or spec.get("all")):
-            raise InputError(path, "one of 'kommuner', 'lan' or 'all: true'", column=f"regions.{rid}")
-        for code in lan:
+                                 key=f"regions.{rid}.kommuner", value=code)
+        if not (spec.kommuner or spec.lan or spec.all):
+            raise InputError(path, "one of 'kommuner', 'lan' or 'all: true'", key=f"regions.{rid}")
+        for code in spec.lan:
             if known_kommuner is not None and not any(k.startswith(code) for k in known_kommuner):
-                raise InputError(path, "a län code with at least one kommun", column=f"regions.{rid}.lan", value=code)
-        regions[rid] = Region(rid, str(spec["name"]), kommuner, lan, bool(spec.get("all", False)),
-                              str(spec.get("description", "")))
-    study = str(doc.get("study_region", ""))
-    comparisons = tuple(str(c) for c in doc.get("comparisons", []))
-    for rid in (study, *comparisons):
+                raise InputError(path, "a län code with at least one kommun", key=f"regions.{rid}.lan", value=code)
+        regions[rid] = Region(rid, spec.name, tuple(spec.kommuner), tuple(spec.lan), spec.all, spec.description)
+    for rid in (doc.study_region, *doc.comparisons):
         if rid not in regions:
             raise InputError(path, f"a region defined under 'regions' (have: {', '.join(regions)})",
-                             column="study_region" if rid == study else "comparisons", value=rid)
-    return RegionConfig(study, comparisons, regions)
+                             key="study_region" if rid == doc.study_region else "comparisons", value=rid)
+    return RegionConfig(doc.study_region, tuple(doc.comparisons), regions)
 
 
 def membership(config: RegionConfig, kommun_codes: pd.Series) -> pd.DataFrame:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import InputError
-from analysis.files import read_yaml
+from analysis.errors import InputError, ManyInputErrors, format_problem
 
 
 @dataclass(frozen=True)
@@ -23,19 +22,15 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    """The pipeline settings (schema: ``analysis.config_schema.PipelineFile``)."""
+    from analysis.config_schema import PipelineFile, validated
+
     path = path or settings_path()
-    doc = read_yaml(path, "pipeline settings file")
-    try:
-        s = Settings(
-            population_snapshot=str(doc["population_snapshot"]),
-            grid_layers=tuple(str(x) for x in doc["grid_layers"]),
-            grid_reference_layer=str(doc["grid_reference_layer"]),
-            grid_nearest_max_m=float(doc["grid_nearest_max_m"]),
-        )
-    except KeyError as exc:
-        raise InputError(path, f"a setting named {exc.args[0]!r}") from None
+    doc = validated(path, PipelineFile, "pipeline settings file")
+    s = Settings(population_snapshot=doc.population_snapshot, grid_layers=tuple(doc.grid_layers),
+                 grid_reference_layer=doc.grid_reference_layer, grid_nearest_max_m=float(doc.grid_nearest_max_m))
     if s.grid_reference_layer not in s.grid_layers:
-        raise InputError(path, f"one of grid_layers {list(s.grid_layers)}", column="grid_reference_layer",
+        raise InputError(path, f"one of grid_layers {list(s.grid_layers)}", key="grid_reference_layer",
                          value=s.grid_reference_layer)
     return s
 
@@ -67,17 +62,17 @@ def load_survey_settings(path: Path | None = None) -> SurveySettings:
     """Which survey files the build reads: the synthetic twin or the real exports named in the config."""
     from analysis.codebooks import DATASETS
 
+    from analysis.config_schema import SurveysFile, validated
+
     path = path or survey_settings_path()
-    doc = read_yaml(path, "survey settings file")
-    source = str(doc.get("source", ""))
-    if source not in SURVEY_SOURCES:
-        raise InputError(path, f"one of {', '.join(SURVEY_SOURCES)}", column="source", value=source)
-    if source == "synthetic":
-        return SurveySettings(source, {d: paths.raw(synthetic_file(d)) for d in DATASETS})
-    real = doc.get("real") or {}
-    files = {}
-    for dataset in DATASETS:
-        if not real.get(dataset):
-            raise InputError(path, f"a file for {dataset} under 'real'", column=f"real.{dataset}")
-        files[dataset] = paths.raw(real[dataset])  # an absolute path stays absolute
-    return SurveySettings(source, files)
+    doc = validated(path, SurveysFile, "survey settings file")
+    if doc.source == "synthetic":
+        return SurveySettings(doc.source, {d: paths.raw(synthetic_file(d)) for d in DATASETS})
+    real = doc.real or {}
+    missing = [d for d in DATASETS if not real.get(d)]
+    if missing:
+        raise ManyInputErrors([format_problem(path, f"a file for {d} under 'real' (source: real reads every "
+                                                    "survey from its real export)", key=f"real.{d}")
+                               for d in missing])
+    files = {d: paths.raw(real[d]) for d in DATASETS}  # an absolute path stays absolute
+    return SurveySettings(doc.source, files)

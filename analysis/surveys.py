@@ -12,23 +12,30 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from analysis.codebooks import Codebook, Variable, normalise
 from analysis.errors import ManyInputErrors, format_problem
 from analysis.schemas import schema_problems
+from analysis.survey_checks import shifted_columns, value_label_problems
 from analysis.survey_files import Export, read_export
 
 WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:[.,]0+)?")
+DIGIT_START = frozenset("+-0123456789")
 
 
 def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
     """The export at ``path`` as the validated, typed frame described by ``codebook``."""
-    export = read_export(path)
+    export = read_export(path, known_columns=set(column_names(codebook)) | {normalise(c) for c in
+                                                                             codebook.ignore_columns})
     cells, problems = _match_columns(export, codebook)
-    problems += _value_label_problems(export, codebook, cells.columns)
-    problems += schema_problems(cells, _schema(codebook, cells.columns), path, first_row=None)
+    problems += value_label_problems(export, codebook, cells.columns)
+    shifted = shifted_columns(path, cells, codebook)
+    problems += [line for _, line in shifted]
+    checked = cells.drop(columns=[name for name, _ in shifted])  # one line for a shifted column, not one per cell
+    problems += schema_problems(checked, _schema(codebook, checked.columns), path, first_row=None)
     if problems:
         raise ManyInputErrors(list(dict.fromkeys(problems)))
     return _typed(cells, codebook)
@@ -36,16 +43,35 @@ def load_survey(path: Path, codebook: Codebook) -> pd.DataFrame:
 
 def _key(text: str) -> str:
     """A cell as a codebook lookup key: normalised label, or the bare whole number for 3, 3.0 and 3,0."""
-    s = normalise(text)
-    return str(int(re.split("[.,]", s)[0])) if WHOLE_NUMBER.fullmatch(s) else s
+    s = " ".join(text.split()).casefold() if text.isascii() else normalise(text)  # the same, faster for ASCII
+    return str(int(re.split("[.,]", s)[0])) if s[:1] in DIGIT_START and WHOLE_NUMBER.fullmatch(s) else s
+
+
+def _keys(s: pd.Series) -> pd.Series:
+    """``_key`` of every cell, computed once per distinct value (a million rows hold few distinct answers)."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=False)
+    keys = np.array([_key(x) for x in distinct], dtype=object)
+    return pd.Series(keys[codes] if len(keys) else np.array([], dtype=object), index=s.index, name=s.name)
+
+
+def column_names(codebook: Codebook) -> dict[str, str]:
+    """Normalised header text -> variable: the name, the aliases, and the question text or short label
+    (an export may head its columns with the questions as printed) when no other variable shares it."""
+    names: dict[str, str] = {}
+    for v in codebook.variables:
+        for alias in (v.name, *v.aliases):
+            names[normalise(alias)] = v.name
+    texts = [normalise(t) for v in codebook.variables for t in {v.question, v.label} if t]
+    for v in codebook.variables:
+        for text in {normalise(v.question), normalise(v.label)} - {""}:
+            if texts.count(text) == 1 and text not in names:
+                names[text] = v.name
+    return names
 
 
 def _match_columns(export: Export, codebook: Codebook) -> tuple[pd.DataFrame, list[str]]:
     """Rename the export's columns to variable names; report unknown, duplicated and missing columns."""
-    names = {}
-    for v in codebook.variables:
-        for alias in (v.name, *v.aliases):
-            names[normalise(alias)] = v.name
+    names = column_names(codebook)
     ignored = {normalise(c) for c in codebook.ignore_columns}
     problems, keep, renamed = [], [], {}
     seen: dict[str, str] = {}
@@ -79,32 +105,9 @@ def _match_columns(export: Export, codebook: Codebook) -> tuple[pd.DataFrame, li
     return cells, problems
 
 
-def _value_label_problems(export: Export, codebook: Codebook, present) -> list[str]:
-    """SPSS files carry their own value labels: each must agree with the codebook's label for that code."""
-    problems = []
-    original = {normalise(c): c for c in export.value_labels}
-    for v in codebook.variables:
-        if v.scale is None or v.name not in present:
-            continue
-        column = next((original[normalise(a)] for a in (v.name, *v.aliases) if normalise(a) in original), None)
-        if column is None:
-            continue
-        lookup = v.scale.lookup()
-        missing = {normalise(str(c)) for c in codebook.missing_codes}
-        for code, label in export.value_labels[column].items():
-            key = _key(code)
-            if key in missing or key not in lookup:
-                continue
-            if lookup.get(normalise(label)) != lookup[key]:
-                expected = v.scale.all_labels[lookup[key]]
-                problems.append(format_problem(export.path, f"the codebook's label {expected!r} for code {code}",
-                                               column=column, value=label))
-    return problems
-
-
 def _is_missing(codebook: Codebook):
     marks = {""} | {normalise(x) for x in codebook.missing_labels} | {str(c) for c in codebook.missing_codes}
-    return lambda s: s.map(_key).isin(marks)
+    return lambda s: _keys(s).isin(marks)
 
 
 def _expected(v: Variable, codebook: Codebook) -> str:
@@ -127,7 +130,7 @@ def _schema(codebook: Codebook, present) -> pa.DataFrameSchema:
             checks.append(pa.Check(lambda s: ~missing(s), error="a value (not empty)"))
         if v.scale is not None:
             known = set(v.scale.lookup())
-            checks.append(pa.Check(lambda s, known=known: missing(s) | s.map(_key).isin(known),
+            checks.append(pa.Check(lambda s, known=known: missing(s) | _keys(s).isin(known),
                                    error=_expected(v, codebook)))
         columns[v.name] = pa.Column(str, checks=checks, nullable=False, coerce=False)
     respondent = codebook.identifiers["respondent"]
@@ -146,7 +149,7 @@ def _typed(cells: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             out[v.name] = text.str.strip().astype(str)
             continue
         lookup = v.scale.lookup()
-        codes = text.map(_key).map(lookup).where(~missing(text))
+        codes = _keys(text).map(lookup).where(~missing(text))
         out[v.name] = codes.astype(str) if v.kind == "municipality" else codes.astype("Int16")
     frame = pd.DataFrame(out).reset_index(drop=True)
     return frame

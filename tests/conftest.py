@@ -19,6 +19,34 @@ import pytest
 from analysis import paths
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SURVEYS_YAML = """\
+# The test suite's survey settings: always the synthetic twin, whatever config/surveys.yaml says.
+source: synthetic
+real:
+  innovation_climate_2017: private/innovationsenkat_2017.xlsx
+  client_survey_2018: private/brukarenkat_2018.csv
+  client_survey_2019: private/brukarenkat_2019.sav
+"""
+
+
+def _test_config_dir() -> Path:
+    """A private copy of config/ for the whole session, with the survey source reset to the synthetic twin.
+
+    The suite must not depend on the user's working configuration (``source: real`` and private
+    exports): every test, and every ``gino`` the tests start, reads this copy through GINO_CONFIG_DIR.
+    """
+    import atexit
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="gino-test-config-")) / "config"
+    shutil.copytree(ROOT / "config", directory)
+    (directory / "surveys.yaml").write_text(DEFAULT_SURVEYS_YAML, encoding="utf-8")
+    atexit.register(shutil.rmtree, directory.parent, ignore_errors=True)
+    return directory
+
+
+CONFIG = _test_config_dir()
+os.environ["GINO_CONFIG_DIR"] = str(CONFIG)
 
 
 def mirror_dir() -> Path:

@@ -45,6 +45,13 @@ def test_every_survey_corpus_file_is_in_the_report(outcomes):
     assert corpus <= {o.case.case.strip("`") for o in outcomes if o.case.category == "survey export"}
 
 
+def test_every_awkward_export_and_config_case_is_in_the_report(outcomes):
+    awkward = {p.name for p in (ROOT / "tests" / "fixtures" / "surveys" / "awkward").iterdir()}
+    shown = {o.case.case.strip("`") for o in outcomes if o.case.category == "survey export (layout and format)"}
+    assert awkward == shown
+    assert sum(o.case.category == "configuration YAML" for o in outcomes) >= 20
+
+
 def test_every_case_is_a_one_line_per_problem_gino_error(outcomes):
     failures = []
     for o in outcomes:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.workflow import STEPS
-from conftest import ROOT, copy_committed_data, gino
+from conftest import CONFIG, ROOT, copy_committed_data, gino
 
 STUDY = ["2417", "2418", "2421", "2422", "2425", "2462", "2463", "2481"]
 
@@ -88,7 +88,7 @@ def fresh(tmp_path, mirror):
     """A freshly built data directory with its own copy of the configuration."""
     data = copy_committed_data(tmp_path / "data")
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(CONFIG, config)
     env = {"GINO_CONFIG_DIR": str(config)}
     gino("fetch", "--mirror", str(mirror), data_dir=data)
     gino("build", data_dir=data, extra_env=env)

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from analysis.demography import municipal_demography
-from analysis.errors import InputError
+from analysis.errors import GinoError, InputError
 from analysis.facts import compare_published, region_facts
 from analysis.geography import assign_cells, mark_centres, municipal_areas, swedish_cells, tatort_summary
 from analysis.regions import load_regions, membership
@@ -250,7 +250,7 @@ def test_compare_published_unknown_entity_is_an_error():
 def test_lan_without_any_kommun_is_an_error(tmp_path):
     path = tmp_path / "regions.yaml"
     path.write_text('study_region: x\nregions:\n  x:\n    name: X\n    lan: ["99"]\n', encoding="utf-8")
-    with pytest.raises(InputError, match="column 'regions.x.lan': value '99'; expected a län code with at least one kommun"):
+    with pytest.raises(InputError, match="key 'regions.x.lan': value '99'; expected a län code with at least one kommun"):
         load_regions(path, known_kommuner={"2425"})
 
 
@@ -316,14 +316,13 @@ def test_membership_long_table(tmp_path):
 def test_load_regions_errors_name_file_key_and_value(tmp_path, old, new, known, key, value):
     assert old in REGIONS_YAML
     path = write_yaml(tmp_path, REGIONS_YAML.replace(old, new))
-    with pytest.raises(InputError) as info:
+    with pytest.raises(GinoError) as info:
         load_regions(path, known_kommuner=known)
     message = str(info.value)
     assert "\n" not in message
     assert str(path) in message
-    assert f"column {key!r}" in message
+    assert f"key '{key}" in message
     assert f"value {value!r}" in message
-    assert (info.value.column, info.value.value) == (key, value)
 
 
 def test_load_regions_without_known_codes_accepts_any_four_digits(tmp_path):

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis import disclosure
-from analysis.errors import InputError, ManyInputErrors
+from analysis.errors import GinoError, ManyInputErrors
 from analysis.publications import audit
-from conftest import ROOT
+from conftest import CONFIG, ROOT
 
 
 def test_a_table_with_a_small_cell_fails_the_audit():
@@ -68,10 +68,10 @@ def test_publishing_without_protection_fails_the_disclosure_step(built, monkeypa
 
 def test_threshold_is_configuration(tmp_path, monkeypatch):
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(CONFIG, config)
     monkeypatch.setenv("GINO_CONFIG_DIR", str(config))
     (config / "disclosure.yaml").write_text("threshold: 10\n")
     assert disclosure.configured_threshold() == 10
     (config / "disclosure.yaml").write_text("threshold: five\n")
-    with pytest.raises(InputError, match="column 'threshold': value 'five'; expected a whole number >= 1"):
+    with pytest.raises(GinoError, match="key 'threshold': value 'five'; expected a whole number, not text"):
         disclosure.configured_threshold()

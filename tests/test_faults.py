@@ -38,7 +38,7 @@ import pytest
 
 from analysis import freeze
 from analysis.workflow import STEPS
-from conftest import ROOT, copy_committed_data, gino
+from conftest import CONFIG, ROOT, copy_committed_data, gino
 
 NEW_REGION = '  sodra_lappland:\n    name: Södra Lappland\n    kommuner: ["2425", "2462", "2463"]\n'
 SURVEY_FILE = "raw/synthetic/client_survey_2019_synthetic.csv"
@@ -84,7 +84,7 @@ def env_for(data: Path, config: Path) -> dict[str, str]:
 
 def copy_config(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    for path in (ROOT / "config").glob("*.yaml"):
+    for path in (CONFIG).glob("*.yaml"):
         shutil.copy2(path, dest / path.name)
     return dest
 

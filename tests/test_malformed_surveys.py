@@ -21,7 +21,7 @@ from analysis.codebooks import DATASETS, load_codebook
 from analysis.errors import GinoError, InputError, ManyInputErrors, display_path
 from analysis.steps import surveys as survey_step
 from analysis.surveys import load_survey
-from conftest import ROOT, copy_committed_data
+from conftest import CONFIG, ROOT, copy_committed_data
 
 FIXTURES = ROOT / "tests" / "fixtures" / "surveys"
 MALFORMED = FIXTURES / "malformed"
@@ -102,7 +102,8 @@ CASES = [
     Case("unsupported_suffix_2018.json", D18, InputError, (
         "<file>: expected a survey export ending in .csv, .txt, .xlsx, .sav",)),
     Case("empty_first_sheet_2019.xlsx", D19, InputError, (
-        "<file>: expected a header row in the first sheet, but the sheet is empty",)),
+        "<file>: expected the answers on the first sheet, but the first sheet 'Sheet' holds no codebook columns and "
+        "sheet 'Blad2' does (a cover sheet before the answers?): move 'Blad2' first or delete the sheets before it",)),
     Case("value_right_of_header_2018.xlsx", D18, InputError, (
         "<file>, row 3: expected no values right of the 13 header columns",)),
     # --- columns ---
@@ -254,7 +255,7 @@ def test_survey_step_rejects_a_bad_real_export_and_writes_nothing_until_fixed(tm
     data = copy_committed_data(tmp_path / "data")
     config = tmp_path / "config"
     config.mkdir()
-    for path in (ROOT / "config").glob("*.yaml"):
+    for path in (CONFIG).glob("*.yaml"):
         shutil.copy(path, config / path.name)
     (config / "surveys.yaml").write_text(
         "source: real\nreal:\n" + "".join(f"  {d}: {f}\n" for d, f in REAL_FILES.items()), encoding="utf-8")

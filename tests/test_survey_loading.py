@@ -12,9 +12,9 @@ import pyreadstat
 import pytest
 
 from analysis.codebooks import DATASETS, load_codebook
-from analysis.errors import InputError, ManyInputErrors
+from analysis.errors import GinoError, InputError, ManyInputErrors
 from analysis.surveys import load_survey
-from conftest import ROOT
+from conftest import CONFIG, ROOT
 
 SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
 
@@ -131,13 +131,13 @@ def test_codebook_alias_lets_a_researcher_rename_a_column_without_code(tmp_path)
 
 @pytest.mark.parametrize("edit, expected", [
     (lambda s: s.replace("scale: sex\n", "scale: gender\n"),
-     "column 'variables.sex.scale': value 'gender'; expected a scale defined under 'scales'"),
+     "key 'variables.sex.scale': value 'gender'; expected a scale defined under 'scales'"),
     (lambda s: s.replace("  municipality: kommun\n", "  municipality: municipality\n"),
-     "column 'identifiers.municipality': value 'municipality'; expected an identifier naming one of the variables"),
+     "key 'identifiers.municipality': value 'municipality'; expected an identifier naming one of the variables"),
     (lambda s: s.replace("  - name: asks_views\n", "  - name: askViews\n"),
-     "column 'variables': value 'askViews'; expected unique snake_case variable names"),
+     "key 'variables': value 'askViews'; expected unique snake_case variable names"),
     (lambda s: s.replace("labels: {1: Kvinna,", "labels: {one: Kvinna,"),
-     "column 'scales.sex': expected integer answer codes (or text_codes: true)"),
+     "key 'scales.sex': expected integer answer codes (or text_codes: true)"),
 ])
 def test_codebook_mistakes_are_one_line(tmp_path, edit, expected):
     path = tmp_path / "client_survey_2019.yaml"
@@ -166,7 +166,7 @@ def test_real_source_reads_the_configured_private_files(tmp_path, monkeypatch):
     from analysis.settings import load_survey_settings
 
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(CONFIG, config)
     (config / "surveys.yaml").write_text((config / "surveys.yaml").read_text().replace("source: synthetic",
                                                                                       "source: real"))
     monkeypatch.setenv("GINO_CONFIG_DIR", str(config))
@@ -176,7 +176,7 @@ def test_real_source_reads_the_configured_private_files(tmp_path, monkeypatch):
     assert settings.files["client_survey_2019"] == tmp_path / "data/raw/private/brukarenkat_2019.sav"
 
     (config / "surveys.yaml").write_text("source: both\n")
-    with pytest.raises(InputError, match="column 'source': value 'both'; expected one of synthetic, real"):
+    with pytest.raises(GinoError, match="key 'source': value 'both'; expected one of 'synthetic', 'real'"):
         load_survey_settings()
 
 

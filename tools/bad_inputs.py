@@ -350,7 +350,7 @@ def survey_config_cases() -> list[BadInput]:
     cases.append(BadInput("survey settings", "unknown source", "`source: both` in config/surveys.yaml",
                           settings("source: both\n")))
     cases.append(BadInput("survey settings", "real source without a file", "`source: real` and no `real:` files",
-                          settings("source: real\n"), tested=False))
+                          settings("source: real\n")))
 
     def real_file_missing(ctx):
         from analysis.steps import surveys as step
@@ -367,8 +367,32 @@ def survey_config_cases() -> list[BadInput]:
             return step.run()
     cases.append(BadInput("survey settings", "configured export missing",
                           "`source: real`, but data/raw/private/client_survey_2019.csv does not exist",
-                          real_file_missing, tested=False))
+                          real_file_missing))
     return cases
+
+
+def awkward_corpus_cases() -> list[BadInput]:
+    """tests/test_awkward_surveys.py: the committed corpus of awkward survey exports."""
+    import test_awkward_surveys as t
+
+    from analysis.codebooks import load_codebook
+    from analysis.surveys import load_survey
+
+    builders = t.generator().BUILDERS
+    return [BadInput("survey export (layout and format)", f"`{case.file}`",
+                     f"{' '.join((builders[case.file].__doc__ or '').split())} (codebook {case.dataset})",
+                     lambda ctx, c=case: load_survey(t.AWKWARD / c.file, load_codebook(c.dataset)))
+            for case in t.CASES]
+
+
+def config_file_cases() -> list[BadInput]:
+    """tests/test_config_files.py: hand-edited configuration files and codebooks."""
+    import test_config_files as t
+
+    return [BadInput("configuration YAML" if case.file != "codebook" else "survey codebook",
+                     f"{case.file if case.file != 'codebook' else 'codebook'}: {case.name}", case.input,
+                     lambda ctx, c=case: t.run_config_case(c, ctx.dir))
+            for case in t.CONFIG_CASES]
 
 
 def copy_data(directory: Path) -> Path:
@@ -412,7 +436,9 @@ def other_config_cases() -> list[BadInput]:
         cases.append(BadInput("published ideas CSV", pid, "; ".join(f"`{r}`" for r in a["rows"]),
                               lambda ctx, rows=a["rows"]: read_ideas(i.write(ctx.dir, rows))))
 
-    text = (ROOT / "config" / "pipeline.yaml").read_text(encoding="utf-8")
+    from conftest import CONFIG
+
+    text = (CONFIG / "pipeline.yaml").read_text(encoding="utf-8")
 
     def settings(edited):
         def run(ctx):
@@ -564,8 +590,8 @@ def pxweb_cases() -> list[BadInput]:
 
 
 def all_cases() -> list[BadInput]:
-    return [*raw_snapshot_cases(), *survey_corpus_cases(), *survey_config_cases(), *other_config_cases(),
-            *catalog_cases(), *pxweb_cases()]
+    return [*raw_snapshot_cases(), *survey_corpus_cases(), *awkward_corpus_cases(), *survey_config_cases(),
+            *config_file_cases(), *other_config_cases(), *catalog_cases(), *pxweb_cases()]
 
 
 # --- running them --------------------------------------------------------------------------------
@@ -601,7 +627,10 @@ def run_case(case: BadInput, directory: Path, servers: dict) -> Outcome:
 def collect() -> list[Outcome]:
     """Run every case from the repository root (messages show paths relative to it), each in its own directory."""
     cwd = os.getcwd()
+    from conftest import CONFIG  # a pristine copy of config/: the report must not depend on the user's settings
+
     saved = {k: os.environ.pop(k) for k in ENVIRONMENT if k in os.environ}
+    os.environ["GINO_CONFIG_DIR"] = str(CONFIG)
     servers: dict = {}
     outcomes = []
     server_log = logging.getLogger("werkzeug")
@@ -621,6 +650,7 @@ def collect() -> list[Outcome]:
             server.stop()
         server_log.setLevel(level)
         os.chdir(cwd)
+        os.environ.pop("GINO_CONFIG_DIR", None)
         os.environ.update(saved)
     return outcomes
 

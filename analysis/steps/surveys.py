@@ -15,7 +15,9 @@ from analysis.settings import load_survey_settings, survey_settings_path
 
 def inputs() -> list[Path]:
     settings = load_survey_settings()
-    return [survey_settings_path(), *sorted(codebook_dir().glob("*.yaml")), *settings.files.values()]
+    # A missing export is reported by run(), all of them in one line, rather than by the workflow.
+    return [survey_settings_path(), *sorted(codebook_dir().glob("*.yaml")),
+            *(f for f in settings.files.values() if f.is_file())]
 
 
 def outputs() -> list[Path]:
@@ -23,12 +25,18 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
-    from analysis.errors import GinoError, ManyInputErrors
+    from analysis.errors import GinoError, ManyInputErrors, display_path
     from analysis.files import atomic_path, sha256_file, write_json
     from analysis.synthetic import NOTICE
     from analysis.surveys import load_survey
 
     settings = load_survey_settings()
+    missing = [f for f in settings.files.values() if not f.exists()]
+    if missing:
+        shown = ", ".join(str(display_path(f)) for f in missing)
+        raise GinoError(f"{display_path(survey_settings_path())}: expected the configured survey exports "
+                        f"(source: {settings.source}), but {len(missing)} of {len(settings.files)} are missing: {shown} "
+                        "(put the files there, or correct the paths under 'real')")
     codebooks = load_codebooks()
     frames, problems = {}, []
     for dataset, file in settings.files.items():
