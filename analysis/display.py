@@ -161,6 +161,20 @@ def html_table(table: pd.DataFrame) -> str:
     return f"<table>\n{cols}<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
+def read_html_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """The tables ``html_table`` wrote into ``text``, as (header, rows) of cell texts: what a reader
+    of the output sees, for checks that read documents back."""
+    import html
+
+    tables = []
+    for table in re.findall(r"<table>(.*?)</table>", text, re.DOTALL):
+        rows = [[html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)]
+        if rows:
+            tables.append((rows[0], rows[1:]))
+    return tables
+
+
 def only_totals_shown(table: pd.DataFrame) -> bool:
     """True if every value (all but the first, label column) is suppressed, or suppressed in every row
     but the regional total's: such a table tells a reader nothing beyond the total."""

@@ -33,7 +33,7 @@ SOURCE_DIR = paths.ROOT / "notebooks"
 EXECUTED_DIR = paths.ROOT / "reports" / "notebooks"
 READ_LOG_VARIABLE = "GINO_READ_LOG"
 # Inputs every notebook may depend on besides the processed files it reads.
-SHARED_INPUTS = ("analysis/**/*.py", "config/*.yaml")
+SHARED_INPUTS = ("analysis/**/*.py",)  # and the configuration in paths.config_dir()
 SHARED_DATA_INPUTS = ("published/*", "codebooks/*")
 FRONT_MATTER_EXECUTE = re.compile(r"^(execute:\s*\n\s+enabled:\s*)true\s*$", re.MULTILINE)
 
@@ -61,6 +61,7 @@ def shared_fingerprint(root: Path = paths.ROOT, data_dir: Path | None = None) ->
     """sha256 over the analysis code, the configuration, the published figures and the codebooks."""
     data_dir = paths.data_dir() if data_dir is None else data_dir
     named = {p.relative_to(root).as_posix(): p for pattern in SHARED_INPUTS for p in root.glob(pattern)}
+    named |= {f"config/{p.name}": p for p in paths.config_dir().glob("*.yaml")}
     named |= {f"data/raw/{p.relative_to(data_dir / 'raw').as_posix()}": p
               for pattern in SHARED_DATA_INPUTS for p in (data_dir / "raw").glob(pattern)}
     digest = hashlib.sha256()

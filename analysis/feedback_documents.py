@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
+from analysis.display import read_html_tables
 from analysis.errors import GinoError
 from analysis.notebooks import run_cells
 
@@ -217,11 +218,8 @@ def markdown_tables(nb) -> list[tuple[str, list[str], list[list[str]]]]:
         label = re.search(r"^#\|\s*label:\s*(\S+)", cell.source, re.MULTILINE)
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/markdown", "")
-            lines = [line for line in text.splitlines() if line.startswith("|")]
-            if len(lines) < 2:
-                continue
-            split = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
-            tables.append((label[1] if label else "?", split[0], split[2:]))
+            for header, rows in read_html_tables(text):
+                tables.append((label[1] if label else "?", header, rows))
     return tables
 
 

@@ -32,7 +32,7 @@ def fingerprinted_files(root: Path, data_dir: Path) -> dict[str, Path]:
     named = {f"processed/{p.relative_to(data_dir / 'processed').as_posix()}": p
              for p in _visible_files(data_dir / "processed", "**/*")}
     named |= {p.relative_to(root).as_posix(): p for p in _visible_files(root, "analysis/**/*.py")}
-    named |= {p.relative_to(root).as_posix(): p for p in _visible_files(root, "config/*.yaml")}
+    named |= {f"config/{p.name}": p for p in _visible_files(paths.config_dir(), "*.yaml")}
     return named
 
 

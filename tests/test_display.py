@@ -56,3 +56,11 @@ def test_a_wide_table_gets_widths_that_keep_words_and_numbers_whole():
     assert all(r >= len("71 % (58–81)") + CELL_INSET - 1e-9 for r in room[1:5])  # intervals never wrap
     assert room[-1] >= len("kommuner_boundaries") + CELL_INSET  # nor a long identifier
     assert room[0] == max(room)  # the text column is not the one squeezed
+
+
+def test_tables_are_read_back_as_written():
+    from analysis.display import read_html_tables
+
+    table = pd.DataFrame({"Kommun": ["Dorotea", "A & B"], "Andel": ["44 % (31–58), n = 12", "–"]})
+    assert read_html_tables(markdown_table(table, footnote="Not.").data) == [
+        (["Kommun", "Andel"], [["Dorotea", "44 % (31–58), n = 12"], ["A & B", "–"]])]

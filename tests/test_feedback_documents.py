@@ -15,6 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from analysis import display
 from analysis import feedback_documents as documents
 from analysis import report_check
 from conftest import ROOT
@@ -105,9 +106,11 @@ def test_the_disclosure_check_reads_small_cells_from_the_output():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("#| label: tbl-x")])
     text = pd.DataFrame({"Indikator": ["a", "b", "c", "d"],
                          "Malå 2018": ["60\u00a0% (23–88), n = 5", "100\u00a0% (57–100), n = 5", "för få svar", "50\u00a0% (30–70), n = 20"],
-                         "Alla 8 kommuner 2018": ["70\u00a0% (60–80), n = 100"] * 4}).to_markdown(index=False)
+                         "Alla 8 kommuner 2018": ["70\u00a0% (60–80), n = 100"] * 4})
+    text = display.markdown_table(text).data  # as the documents write their tables
     differences = pd.DataFrame({"Indikator": ["e", "f"], "Kommunen": ["55\u00a0% (11 av 20)", "50\u00a0% (10 av 20)"],
-                                "Övriga kommuner": ["64\u00a0% (85 av 132)", "15\u00a0% (3 av 20)"]}).to_markdown(index=False)
+                                "Övriga kommuner": ["64\u00a0% (85 av 132)", "15\u00a0% (3 av 20)"]})
+    differences = display.markdown_table(differences).data
     nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text}),
                            nbformat.v4.new_output("display_data", data={"text/markdown": differences})]
     problems = documents.disclosure_problems(nb, "Malå", 5, "kommun.qmd for Malå")

@@ -11,9 +11,11 @@ from analysis.freeze import data_fingerprint, invalidate_stale_freeze
 
 
 @pytest.fixture
-def project(tmp_path) -> tuple[Path, Path]:
-    """A root with analysis code, config and frozen results, and a data directory with processed files."""
+def project(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """A root with analysis code, config (GINO_CONFIG_DIR) and frozen results, and a data directory with
+    processed files."""
     root, data = tmp_path / "repo", tmp_path / "data"
+    monkeypatch.setenv("GINO_CONFIG_DIR", str(root / "config"))
     for rel, text in {
         "analysis/__init__.py": "",
         "analysis/steps/facts.py": "X = 1\n",

@@ -110,9 +110,10 @@ def test_sparsity_chart_percent_axis():
 
 
 def test_interactive_map(layer, tatorter):
-    fmap = maps.interactive_map(layer, tatorter)
+    shown = maps.interactive_map(layer, tatorter)
+    fmap = shown.map
     assert isinstance(fmap, folium.Map)
-    html = fmap.get_root().render()
+    html = shown.get_root().render()
     assert "</span>1,25</li>" in html  # the legend's density class, with a decimal comma
     groups = [child.layer_name for child in fmap._children.values() if isinstance(child, folium.FeatureGroup)]
     assert groups == ["Tätorter 2020"]
