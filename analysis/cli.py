@@ -82,8 +82,10 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
 def check() -> None:
     """Verify and validate every raw snapshot, build, and compare with the figures the report publishes."""
     from analysis.checks import (
-        comparison_failures, load_comparison, load_survey_comparison, survey_comparison_failures, validate_raw,
+        comparison_failures, load_comparison, load_kolada_comparison, load_survey_comparison,
+        survey_comparison_failures, validate_raw,
     )
+    from analysis.kolada_check import kolada_failures
     from analysis.workflow import run_build
 
     for line in validate_raw():
@@ -108,14 +110,26 @@ def check() -> None:
         table.add_column(col, justify="right" if col in ("published", "computed") else "left", no_wrap=True,
                          overflow="ellipsis", max_width=36 if col == "source" else None)
     for r in surveys.itertuples(index=False):
-        table.add_row(r.figure_id, r.published_value, r.rule, r.computed, "yes" if r.passed else "NO", r.source)
+        ok = "yes" if r.passed == "True" else "conflict: Kolada" if r.kolada_conflict else "NO"
+        table.add_row(r.figure_id, r.published_value, r.rule, r.computed, ok, r.source)
     out.print(table)
+    conflicts = surveys[surveys["kolada_conflict"].ne("") & surveys["passed"].ne("True")]
+    for r in conflicts.itertuples(index=False):
+        out.print(f"  conflict    {r.figure_id} ({r.published_value} av 10) {r.kolada_conflict}")
+
+    kolada = load_kolada_comparison()
+    failed_kolada = kolada_failures(kolada)
+    out.print(f"Client surveys against Kolada (U30901, U30447–U30453) on {label}: "
+              f"{len(kolada) - len(failed_kolada)} of {len(kolada)} municipality values agree")
 
     failures = comparison_failures(comparison) + survey_comparison_failures(surveys)
-    if failures:
-        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])
+    if failures or failed_kolada:
+        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures]
+                              + [f"disagrees with Kolada: {f}" for f in failed_kolada])
     out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance; "
-              f"all {len(surveys)} published survey figures reproduced on {source} survey data")
+              f"{len(surveys) - len(conflicts)} of {len(surveys)} published survey figures reproduced on {source} "
+              f"survey data, {len(conflicts)} in conflict with Kolada (data/processed/kolada_poster_rules.csv); "
+              f"all {len(kolada)} Kolada values agree")
 
 
 @app.command()
@@ -125,7 +139,8 @@ def synthesize() -> None:
 
     for path in write_twin():
         out.print(f"  wrote       {path.relative_to(paths.data_dir())}")
-    out.print("synthesize: synthetic twin written; every published survey figure reproduced")
+    out.print("synthesize: synthetic twin written; it matches Kolada and reproduces every published survey figure "
+              "that Kolada allows (the others are listed in data/raw/synthetic/manifest.yaml)")
 
 
 def _format_number(value) -> str:

@@ -245,20 +245,30 @@ def generate_client(codebook: Codebook, figures: pd.DataFrame, cfg: dict, popula
         frame[v.name] = assign_answers(latent, cfg["loading"], [(1, best), (2, second), (3, third), (4, worst)],
                                        answering, (9, dont_know), rng)
     if grid is not None:
-        km = np.empty(n)
-        for code in per_kommun.index:
-            rows = np.flatnonzero(kommun == code)
-            centre = centres.loc[code, ["centre_x", "centre_y"]].to_numpy(dtype=float)
-            points = sample_residences(grid[grid["kommun_kod"] == code], len(rows), rng)
-            km[rows] = road_km(points, tuple(centre), cfg["detour_factor"])
-        forms, p = preference_probabilities(km, cfg["meeting_preference"])
-        choice = np.array([forms[rng.choice(len(forms), p=row)] for row in p])
-        skip = round_half_up(cfg["missing_rate"] * n)
-        frame["travel_distance"] = pd.array(distance_band(km), dtype="Int16")
-        frame.loc[choose_missing(n, skip, propensity, rng), "travel_distance"] = pd.NA
-        frame["preferred_meeting"] = pd.array(choice, dtype="Int16")
-        frame.loc[choose_missing(n, skip, propensity, rng), "preferred_meeting"] = pd.NA
+        add_travel(frame, cfg, propensity, rng, grid, centres)
     return frame[[v.name for v in codebook.variables]], solutions
+
+
+def add_travel(frame: pd.DataFrame, cfg: dict, propensity: np.ndarray, rng: np.random.Generator,
+               grid: pd.DataFrame, centres: pd.DataFrame) -> None:
+    """GINO's two added questions (synthetic in every version of the twin): each client lives in a grid cell
+    of their municipality drawn by population, travels to the municipal centre, and prefers a meeting
+    form by the declared logit on road distance; ``missing_rate`` of each question left blank."""
+    n = len(frame)
+    kommun = frame["kommun"].to_numpy()
+    km = np.empty(n)
+    for code in sorted(set(kommun)):
+        rows = np.flatnonzero(kommun == code)
+        centre = centres.loc[code, ["centre_x", "centre_y"]].to_numpy(dtype=float)
+        points = sample_residences(grid[grid["kommun_kod"] == code], len(rows), rng)
+        km[rows] = road_km(points, tuple(centre), cfg["detour_factor"])
+    forms, p = preference_probabilities(km, cfg["meeting_preference"])
+    choice = np.array([forms[rng.choice(len(forms), p=row)] for row in p])
+    skip = round_half_up(cfg["missing_rate"] * n)
+    frame["travel_distance"] = pd.array(distance_band(km), dtype="Int16")
+    frame.loc[choose_missing(n, skip, propensity, rng), "travel_distance"] = pd.NA
+    frame["preferred_meeting"] = pd.array(choice, dtype="Int16")
+    frame.loc[choose_missing(n, skip, propensity, rng), "preferred_meeting"] = pd.NA
 
 
 # ---------------------------------------------------------------- files
@@ -276,6 +286,7 @@ def generate_twin() -> tuple[dict[str, pd.DataFrame], list[Solution], pd.DataFra
     from analysis.settings import load_settings
     from analysis.sparsity import reference_year
     from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
+    from analysis.synthetic_client import generate_client_anchored
 
     cfg = read_yaml(synthetic_config_path(), "synthetic-twin configuration")
     codebooks = load_codebooks()
@@ -294,15 +305,44 @@ def generate_twin() -> tuple[dict[str, pd.DataFrame], list[Solution], pd.DataFra
     name = "innovation_climate_2017"
     frames[name], s = generate_innovation(codebooks[name], figures, cfg[name], population, streams[name])
     solutions += s
-    name = "client_survey_2018"
-    frames[name], s = generate_client(codebooks[name], figures, cfg[name], population, streams[name], grid,
-                                      municipalities)
-    solutions += s
-    name = "client_survey_2019"
-    frames[name], s = generate_client(codebooks[name], figures, cfg[name], population, streams[name])
-    solutions += s
+    kolada = kolada_client_values()
+    for name in ("client_survey_2018", "client_survey_2019"):
+        rng = streams[name]
+        frames[name], s, _ = generate_client_anchored(codebooks[name], figures, cfg[name],
+                                                      kolada(int(cfg[name]["kolada_year"])), rng)
+        solutions += s
+        if cfg[name].get("travel_questions"):
+            add_travel(frames[name], cfg[name], rng.beta(0.6, 4.0, len(frames[name])) + 1e-3, rng, grid,
+                       municipalities)
+        frames[name] = frames[name][[v.name for v in codebooks[name].variables]]
     comparison = compare_published_surveys(figures, frames, codebooks, data_source="synthetic")
     return frames, solutions, comparison
+
+
+def kolada_client_values():
+    """A function year -> Kolada's client-survey values for that year (respondents and the seven items)."""
+    from analysis.catalog import snapshot
+    from analysis.kolada import client_survey_values, read_kpi_values
+
+    entry = snapshot("kolada_client_survey")
+    entry.verify()
+    values = read_kpi_values(entry.path)
+    return lambda year: client_survey_values(values, year)
+
+
+def kolada_poster_conflicts(figures: pd.DataFrame) -> dict[str, str]:
+    """Published poster figures that no Kolada-consistent counts reproduce under their stated rule."""
+    from analysis.catalog import snapshot
+    from analysis.codebooks import load_codebooks
+    from analysis.kolada import client_survey_values, read_kpi_values
+    from analysis.kolada_pairs import candidate_pairs
+    from analysis.kolada_reconcile import poster_consistency, poster_figures, stored_rule_conflicts
+
+    values = read_kpi_values(snapshot("kolada_client_survey").path)
+    names = dict(zip(values["kommun_kod"], values["municipality"]))
+    study = sorted(load_codebooks()["client_survey_2018"].municipalities)
+    pairs = candidate_pairs(client_survey_values(values, 2018), study, names, 2018)
+    return stored_rule_conflicts(poster_consistency(pairs, poster_figures(figures)))
 
 
 def write_twin() -> list[Path]:
@@ -316,11 +356,12 @@ def write_twin() -> list[Path]:
     from analysis.survey_figures import read_published_survey_figures
 
     frames, solutions, comparison = generate_twin()
-    failed = comparison[~comparison["passed"]]
+    figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
+    conflicts = kolada_poster_conflicts(figures)
+    failed = comparison[~comparison["passed"] & ~comparison["figure_id"].isin(list(conflicts))]
     if len(failed):
         raise GinoError("the synthetic twin does not reproduce " + ", ".join(failed["figure_id"])
                         + "; change config/synthetic.yaml")
-    figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
     written = []
     for name, frame in frames.items():
         dest = paths.raw(synthetic_file(name))
@@ -337,10 +378,14 @@ def write_twin() -> list[Path]:
         "notice": NOTICE,
         "generator": "analysis/synthetic.py (gino synthesize)",
         "seed": read_yaml_seed(),
-        "description": ("Synthetic survey microdata. Every figure the GINO report publishes about the surveys is "
-                        "reproduced (see data/processed/published_survey_figures_comparison.csv); the joint "
-                        "structure, municipality sizes beyond the published range, the 2018 and 2019 numbers of "
-                        "respondents and everything about 2019 are assumptions declared in config/synthetic.yaml."),
+        "description": ("Synthetic survey microdata. The client surveys 2018 and 2019 match Kolada's real published "
+                        "results (respondents per municipality, and per municipality and item a count Kolada's "
+                        "value allows); every figure the GINO report publishes about the surveys is reproduced "
+                        "except those no Kolada-consistent data can give (listed under kolada_conflicts; see "
+                        "data/processed/published_survey_figures_comparison.csv). The joint structure, the "
+                        "innovation survey's municipality sizes, 'vet inte' against blanks, travel distance and "
+                        "meeting form are assumptions declared in config/synthetic.yaml."),
+        "kolada_conflicts": conflicts,
         "inputs": {_portable(p): sha256_file(p) for p in inputs},
         "public_snapshots": {i: catalog[i].sha256 for i in sorted(catalog)},
         "outputs": {str(p.relative_to(paths.raw_dir())): {"sha256": sha256_file(p), "rows": len(frames[n])}

@@ -92,6 +92,13 @@ def national_config(base_cfg: dict) -> dict:
     cfg = copy.deepcopy(base_cfg)
     cfg["respondents"] = RESPONDENTS
     cfg["fewest_per_municipality"] = 1
+    # The twin itself is anchored to Kolada (analysis/synthetic_client.py); the national stand-in keeps the
+    # population-proportional generator with these declared rates (the twin's former assumptions).
+    cfg["missing_rate"] = 0.03
+    cfg["dont_know_rate"] = {"contact_ease": 0.04, "information_ease": 0.03, "shows_understanding": 0.03,
+                             "asks_views": 0.05, "can_influence": 0.08, "situation_improved": 0.10,
+                             "overall_satisfaction": 0.02}
+    cfg["positive_share"] = {"can_influence": 0.65}
     return cfg
 
 
