@@ -122,3 +122,29 @@ def _solutions(dataset: str, figures: pd.DataFrame, chosen: dict, respondents: p
         out.append(Solution(question, answered, answered - n, {f.figure_id: k for f in published.itertuples()},
                             1, note))
     return out
+
+
+def kolada_client_values():
+    """A function year -> Kolada's client-survey values for that year (respondents and the seven items)."""
+    from analysis.catalog import snapshot
+    from analysis.kolada import client_survey_values, read_kpi_values
+
+    entry = snapshot("kolada_client_survey")
+    entry.verify()
+    values = read_kpi_values(entry.path)
+    return lambda year: client_survey_values(values, year)
+
+
+def kolada_poster_conflicts(figures: pd.DataFrame) -> dict[str, str]:
+    """Published poster figures that no Kolada-consistent counts reproduce under their stated rule."""
+    from analysis.catalog import snapshot
+    from analysis.codebooks import load_codebooks
+    from analysis.kolada import client_survey_values, read_kpi_values
+    from analysis.kolada_pairs import candidate_pairs
+    from analysis.kolada_reconcile import poster_consistency, poster_figures, stored_rule_conflicts
+
+    values = read_kpi_values(snapshot("kolada_client_survey").path)
+    names = dict(zip(values["kommun_kod"], values["municipality"]))
+    study = sorted(load_codebooks()["client_survey_2018"].municipalities)
+    pairs = candidate_pairs(client_survey_values(values, 2018), study, names, 2018)
+    return stored_rule_conflicts(poster_consistency(pairs, poster_figures(figures)))

@@ -15,7 +15,7 @@ Workloads (``WORKLOADS``):
     figure exists for 29 of the 290 municipalities.
 ``generate``
     A synthetic NATIONAL client survey of ``RESPONDENTS`` respondents made by the project's own
-    generator (``analysis.synthetic.generate_client``); see ``national_inputs``. Written to
+    generator (``analysis.synthetic_travel.generate_client``); see ``national_inputs``. Written to
     ``WORK/client_survey_national.parquet`` for the analysis workloads. Setup for the analyses,
     timed and measured like them.
 ``headline_indicators``, ``indicators_by_municipality``, ``collapsed_by_municipality``,
@@ -249,7 +249,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
         return call, describe
 
     if name == "generate":
-        from analysis.synthetic import generate_client
+        from analysis.synthetic_travel import generate_client
 
         t = time.perf_counter()
         codebook, figures, cfg, population, cells, centres, notes = national_inputs()

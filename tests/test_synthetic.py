@@ -15,7 +15,8 @@ from analysis.codebooks import DATASETS, load_codebook
 from analysis.reconcile import NoSolution, Question, solve
 from analysis.residence import distance_band, road_km, sample_residences, weighted_distance_to_centre
 from analysis.survey_figures import Share, measure, passes, round_half_up
-from analysis.synthetic import allocate, assign_answers, largest_remainder, preference_probabilities
+from analysis.synthetic import allocate, assign_answers, largest_remainder
+from analysis.synthetic_travel import preference_probabilities
 from conftest import ROOT, gino
 
 FIGURE_COLUMNS = ["figure_id", "dataset", "description", "published_value", "rule", "measure", "variable",
