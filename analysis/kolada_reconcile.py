@@ -45,8 +45,9 @@ def allowed_interval(of_ten: int, rounding: str) -> tuple[Fraction, Fraction]:
 
 
 def _shares(states, with_dont_know: bool, low: Fraction, high: Fraction):
-    """(min share, max share, consistent, gap) over reachable states; gap in share units (0 if consistent)."""
-    smin, smax, consistent, gap = None, None, False, None
+    """(min share, max share, consistent, gap, fewest non-substantive answers needed) over reachable states;
+    gap in share units (0 if consistent)."""
+    smin, smax, consistent, gap, fewest = None, None, False, None, None
     for k, n, s in states:
         if n == 0:
             continue
@@ -59,13 +60,15 @@ def _shares(states, with_dont_know: bool, low: Fraction, high: Fraction):
             d_low = 0 if k < high * n else int(Fraction(k) / high - n) + 1 if high else s + 1
             d_high = s if low == 0 else min(s, int(Fraction(k) / low - n))
             hit = d_low <= d_high
+            if hit:
+                fewest = d_low if fewest is None else min(fewest, d_low)
             this_gap = 0 if hit else (low - top if top < low else bottom - high)
         else:
             hit = low <= top < high
             this_gap = 0 if hit else (low - top if top < low else top - high)
         consistent |= hit
         gap = this_gap if gap is None else min(gap, this_gap)
-    return smin, smax, consistent, gap
+    return smin, smax, consistent, gap, fewest
 
 
 def poster_consistency(pairs: pd.DataFrame, poster: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +87,7 @@ def poster_consistency(pairs: pd.DataFrame, poster: pd.DataFrame) -> pd.DataFram
             states = regional_totals(list(item["_pairs"]))
             for rule, (text, with_dk, rounding) in RULES.items():
                 low, high = allowed_interval(int(fig.published_value), rounding)
-                smin, smax, ok, gap = _shares(states, with_dk, low, high)
+                smin, smax, ok, gap, fewest = _shares(states, with_dk, low, high)
                 rows.append({
                     "figure_id": fig.figure_id, "statement": fig.description,
                     "published": f"{fig.published_value} av 10", "rule": rule if mapping == "standard"
@@ -94,6 +97,8 @@ def poster_consistency(pairs: pd.DataFrame, poster: pd.DataFrame) -> pd.DataFram
                     "allowed_low_pct": float(low * 100), "allowed_high_pct": float(high * 100),
                     "reachable_min_pct": round(float(smin * 100), 2), "reachable_max_pct": round(float(smax * 100), 2),
                     "consistent": ok, "gap_pp": round(float(gap * 100), 2),
+                    # "vet inte"/blank answers the statement needs in the denominator, at the least
+                    "min_non_substantive": fewest if fewest is not None else pd.NA,
                 })
     return pd.DataFrame(rows)
 

@@ -23,7 +23,8 @@ from analysis import paths
 from analysis.errors import GinoError
 from analysis.files import write_text
 from analysis.steps import (
-    disclosure, kolada, kolada_surveys, municipalities, population_grid, region_facts, survey_figures, surveys,
+    disclosure, kolada, kolada_region, kolada_surveys, municipalities, population_grid, region_facts,
+    survey_figures, surveys,
 )
 
 STEPS: dict[str, ModuleType] = {
@@ -34,6 +35,7 @@ STEPS: dict[str, ModuleType] = {
     "kolada": kolada,
     "survey_figures": survey_figures,
     "kolada_surveys": kolada_surveys,
+    "kolada_region": kolada_region,
     "disclosure": disclosure,
 }
 
