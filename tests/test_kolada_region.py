@@ -76,3 +76,22 @@ def test_real_region_10_headline(built):
     assert h["cells"] == 14 and h["above_median"] + h["below_median"] <= 14
     national = groups[(groups["year"] == 2018)]["municipalities_national"]
     assert national.between(130, 135).all()                  # 132–133 municipalities had values in 2018
+
+
+def test_feedback_shows_koladas_own_value_beside_region_and_country_without_counts():
+    from analysis import kolada_feedback as kf
+    from analysis.feedback_documents import _counts
+
+    ind = kr.indicator_values(VALUES)
+    dist = kr.national_distribution(ind)
+    groups = kr.position(kr.group_summary(ind, {"GINO-kommunerna": ["0001", "0002", "0004"]}), ind, dist)
+    table = kf.municipality_values(ind, groups, "0001", 2018).set_index("Fråga (Kolada-id)")
+    row = table.loc["Tydlig information (U30448)"]
+    assert row["Kommunen"] == "94\u00a0%"
+    assert row["GINO-kommunerna (medel)"] == "97\u00a0% (medel av 2 kommuner)"
+    assert row["Riket (median)"] == "94\u00a0% (3 kommuner)"
+    assert table.loc["Lätt att få kontakt (U30447)", "Kommunen"] == "publiceras inte (färre än 5 svar)"
+    assert all(_counts(c) is None for c in table.to_numpy().ravel())      # nothing reads as k of n
+    assert "Kommunen" not in kf.municipality_values(ind, groups, None, 2018)
+    assert "18 svarande (U30901)" in kf.respondents_sentence(ind, "0001", "A", 2018)
+    assert "inga brukarresultat" in kf.respondents_sentence(ind, "0004", "D", 2018)
