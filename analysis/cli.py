@@ -54,6 +54,21 @@ def fetch_scb(
     out.print(f"fetch-scb: wrote {dest}; set population_snapshot: population_{year} in config/pipeline.yaml to use it")
 
 
+@app.command("fetch-kolada")
+def fetch_kolada(
+    year: Annotated[int, typer.Option(help="Survey year of the client-survey key figures.")],
+    base_url: Annotated[Optional[str], typer.Option(help="Kolada API v3 base URL (default: Kolada's).")] = None,
+) -> None:
+    """Download the IFO client-survey key figures (U30447–U30453, U30900, U30901) for one year from Kolada's API v3."""
+    from analysis import kolada_api
+
+    client = kolada_api.KoladaClient(base_url or kolada_api.DEFAULT_BASE_URL)
+    frame = kolada_api.fetch_values(client, year)
+    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), f"{client.base_url}data/kpi/"
+                                     f"{','.join(kolada_api.CLIENT_SURVEY_KPIS)}/year/{year}")
+    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities)")
+
+
 def _print_step(name: str, event: str, started: dict[str, float]) -> None:
     if ":" not in name:
         return  # the group task that only collects the steps
