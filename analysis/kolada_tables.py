@@ -106,3 +106,29 @@ def headline_sentence(positions: pd.DataFrame, groups: tuple[str, ...] = ("GINO-
                      f"{sv_number(h['max_difference'], 1)} procentenheter, medianpercentil "
                      f"{sv_number(h['median_percentile'], 0)})")
     return f"{years[0]}–{years[-1]}: " + "; ".join(parts) + "."
+
+
+def ifo_cost_table(costs: pd.DataFrame) -> pd.DataFrame:
+    """Net IFO cost per inhabitant against the country, smallest municipality first, Riket last."""
+    order = costs.assign(_riket=costs["kommun_kod"] == "0000").sort_values(["_riket", "population"])
+    return pd.DataFrame({
+        "Kommun": order["municipality"], "Invånare": [sv_number(p) for p in order["population"]],
+        "År": order["years"], "Nettokostnad IFO, kr/inv (medel)": [sv_number(c) for c in order["mean_cost"]],
+        "Kvot mot riket (medel)": [sv_number(r, 2) for r in order["ratio_to_country"]],
+        "Lägsta–högsta kvot": [f"{sv_number(a, 2)}–{sv_number(b, 2)}"
+                               for a, b in zip(order["lowest_ratio"], order["highest_ratio"])],
+        "Svängning per år": [sv_number(c, 2) for c in order["mean_yearly_change"]],
+    })
+
+
+def ifo_cost_sentence(costs: pd.DataFrame, test: dict) -> str:
+    country = costs[costs["kommun_kod"] == "0000"].iloc[0]
+    part = costs[costs["kommun_kod"] != "0000"]
+    return (f"Nettokostnaden för IFO per invånare (Kolada N30005) svänger i regionens kommuner med i medel "
+            f"{sv_number(part['mean_yearly_change'].min(), 2)}–{sv_number(part['mean_yearly_change'].max(), 2)} "
+            f"av rikets nivå från ett år till nästa, mot {sv_number(country['mean_yearly_change'], 2)} för riket "
+            f"självt. Sambandet mellan antal invånare och svängning (Spearmans rangkorrelation "
+            f"{sv_number(test['rho'], 2)}, permutations-p {sv_number(test['p'], 3)}, {test['municipalities']} "
+            "kommuner) " + ("är tydligt: mindre kommuner svänger mer." if test["p"] < 0.05 else
+                            "pekar mot att mindre kommuner svänger mer, men tio kommuner räcker inte för att "
+                            "belägga det."))

@@ -95,3 +95,28 @@ def test_feedback_shows_koladas_own_value_beside_region_and_country_without_coun
     assert "Kommunen" not in kf.municipality_values(ind, groups, None, 2018)
     assert "18 svarande (U30901)" in kf.respondents_sentence(ind, "0001", "A", 2018)
     assert "inga brukarresultat" in kf.respondents_sentence(ind, "0004", "D", 2018)
+
+
+def test_ifo_cost_ratio_and_swing_against_the_country():
+    from analysis import kolada_context as kc
+
+    rows = [("N30005", "0000", y, c) for y, c in ((2018, 4000.0), (2019, 4000.0), (2020, 5000.0))]
+    rows += [("N30005", "0001", y, c) for y, c in ((2018, 2000.0), (2019, 6000.0), (2020, 5000.0))]
+    rows += [("N01951", "0001", 2020, 2500.0), ("N01951", "0000", 2020, 10_000_000.0)]
+    table = kc.cost_against_country(long(rows), ["0001"]).set_index("kommun_kod")
+    small = table.loc["0001"]
+    assert small["ratio_to_country"] == pytest.approx((0.5 + 1.5 + 1.0) / 3)
+    assert (small["lowest_ratio"], small["highest_ratio"]) == (0.5, 1.5)
+    assert small["mean_yearly_change"] == pytest.approx((1.0 + 0.5) / 2)
+    assert table.loc["0000", "mean_yearly_change"] == pytest.approx((0 + 1000 / (13000 / 3)) / 2)
+    assert small["population"] == 2500.0
+
+
+def test_swing_test_is_exact_enough_and_seeded():
+    from analysis import kolada_context as kc
+
+    table = pd.DataFrame({"kommun_kod": [f"{i:04d}" for i in range(1, 8)] + ["0000"],
+                          "population": [1, 2, 3, 4, 5, 6, 7, 100], "mean_yearly_change": [7, 6, 5, 4, 3, 2, 1, 0]})
+    result = kc.swing_test(table, resamples=999)
+    assert result["rho"] == pytest.approx(-1.0) and result["municipalities"] == 7
+    assert result["p"] < 0.01 and result == kc.swing_test(table, resamples=999)
