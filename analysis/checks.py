@@ -32,6 +32,21 @@ def validate_raw() -> list[str]:
     for layer in settings.grid_layers:
         cells = read_grid_layer(catalog["population_grid"].path, layer)
         lines.append(f"population_grid/{layer}: {len(cells)} cells")
+    return lines + validate_kolada()
+
+
+def validate_kolada() -> list[str]:
+    """Validate the content of the Kolada snapshots (values, definitions, groups); one line each."""
+    from analysis.kolada import read_groups, read_kpi_definitions, read_kpi_values
+
+    lines = []
+    for snapshot_id in ("kolada_client_survey", "kolada_ifo_region10"):
+        values = read_kpi_values(snapshot(snapshot_id).path)
+        lines.append(f"{snapshot_id}: {len(values)} values, {values['kpi_id'].nunique()} KPIs, "
+                     f"{values['kommun_kod'].nunique()} municipalities, {values['year'].min()}–{values['year'].max()}")
+    lines.append(f"kolada_kpi_definitions: {len(read_kpi_definitions(snapshot('kolada_kpi_definitions').path))} KPIs")
+    groups = read_groups(snapshot("kolada_municipality_groups").path)
+    lines.append(f"kolada_municipality_groups: {groups['group_id'].nunique()} groups")
     return lines
 
 
