@@ -132,3 +132,9 @@ def ifo_cost_sentence(costs: pd.DataFrame, test: dict) -> str:
             "kommuner) " + ("är tydligt: mindre kommuner svänger mer." if test["p"] < 0.05 else
                             "pekar mot att mindre kommuner svänger mer, men tio kommuner räcker inte för att "
                             "belägga det."))
+
+
+def published_facts_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """The report's other client-survey facts beside what Kolada's publication allows."""
+    return pd.DataFrame({"Uppgift i rapporten": facts["statement"], "Kolada": facts["kolada"],
+                         "Förenligt": facts["consistent"].map({True: "ja", False: "nej"})})

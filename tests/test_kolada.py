@@ -226,3 +226,21 @@ def test_the_check_catches_a_survey_that_disagrees_with_kolada(built, kolada_val
     assert lines == ["Dorotea 2018 information_ease (U30448): survey 15/17, Kolada 94.11764706"]
     dropped = frame[frame["kommun"] != "2481"].iloc[1:]
     assert any("respondents" in line for line in kolada_failures(compare_with_kolada(dropped, codebook, pub, names)))
+
+
+def test_other_published_facts_against_kolada():
+    from analysis.kolada_reconcile import published_facts_against_kolada
+
+    figures = pd.DataFrame({
+        "figure_id": ["m18", "more"], "dataset": ["client_survey_2018", "client_survey_2019"],
+        "description": ["x", "y"], "published_value": ["3", "0"], "measure": ["municipalities", "respondents_more_than"],
+        "variable": ["", "client_survey_2018"], "rule": ["equal", "greater_than"]})
+    by_year = {2018: published({"0001": {"respondents": 10}, "0002": {"respondents": 5}}),
+               2019: published({"0001": {"respondents": 12}})}
+    study = {"client_survey_2018": ["0001", "0002", "0003"], "client_survey_2019": ["0001", "0002", "0003"]}
+    out = published_facts_against_kolada(figures, by_year, study).set_index("figure_id")
+    assert out.loc["m18", "consistent"]                       # 2 with values, the third had 1–4
+    assert out.loc["more", "kolada"] == "2019: 14–20 svarande, 2018: 16–19 (U30901)"
+    assert out.loc["more", "consistent"]                      # 20 > 16 is possible
+    by_year[2019] = published({"0001": {"respondents": 5}})
+    assert not published_facts_against_kolada(figures, by_year, study).set_index("figure_id").loc["more", "consistent"]
