@@ -55,6 +55,21 @@ def fetch_scb(
     out.print(f"fetch-scb: wrote {dest}; set population_snapshot: population_{year} in config/pipeline.yaml to use it")
 
 
+@app.command("fetch-kolada")
+def fetch_kolada(
+    year: Annotated[int, typer.Option(help="Survey year of the client-survey key figures.")],
+    base_url: Annotated[Optional[str], typer.Option(help="Kolada API v3 base URL (default: Kolada's).")] = None,
+) -> None:
+    """Download the IFO client-survey key figures (U30447–U30453, U30900, U30901) for one year from Kolada's API v3."""
+    from analysis import kolada_api
+
+    client = kolada_api.KoladaClient(base_url or kolada_api.DEFAULT_BASE_URL)
+    frame = kolada_api.fetch_values(client, year)
+    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), f"{client.base_url}data/kpi/"
+                                     f"{','.join(kolada_api.CLIENT_SURVEY_KPIS)}/year/{year}")
+    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities)")
+
+
 def _print_step(name: str, event: str, started: dict[str, float]) -> None:
     if ":" not in name:
         return  # the group task that only collects the steps
@@ -84,8 +99,10 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
 def check() -> None:
     """Verify and validate every raw snapshot, build, and compare with the figures the report publishes."""
     from analysis.checks import (
-        comparison_failures, load_comparison, load_survey_comparison, survey_comparison_failures, validate_raw,
+        comparison_failures, load_comparison, load_kolada_comparison, load_survey_comparison,
+        survey_comparison_failures, validate_raw,
     )
+    from analysis.kolada_check import kolada_failures
     from analysis.workflow import run_build
 
     _check_config()
@@ -111,22 +128,33 @@ def check() -> None:
         table.add_column(col, justify="right" if col in ("published", "computed") else "left", no_wrap=True,
                          overflow="ellipsis", max_width=36 if col == "source" else None)
     for r in surveys.itertuples(index=False):
-        table.add_row(r.figure_id, r.published_value, r.rule, r.computed, "yes" if r.passed else "NO", r.source)
+        ok = "yes" if r.passed == "True" else "conflict: Kolada" if r.kolada_conflict else "NO"
+        table.add_row(r.figure_id, r.published_value, r.rule, r.computed, ok, r.source)
     out.print(table)
+    conflicts = surveys[surveys["kolada_conflict"].ne("") & surveys["passed"].ne("True")]
+    for r in conflicts.itertuples(index=False):
+        out.print(f"  conflict    {r.figure_id} ({r.published_value} av 10) {r.kolada_conflict}")
+
+    kolada = load_kolada_comparison()
+    failed_kolada = kolada_failures(kolada)
+    out.print(f"Client surveys against Kolada (U30901, U30447–U30453) on {label}: "
+              f"{len(kolada) - len(failed_kolada)} of {len(kolada)} municipality values agree")
 
     survey_failures = survey_comparison_failures(surveys)
-    if source == "real" and survey_failures:
-        # Real exports may come from another round or region: the comparison informs, it does not stop.
-        out.print(f"check: {len(survey_failures)} of {len(surveys)} published GINO survey figures differ on the real "
-                  "survey data (shown above and in the report); this is information, not an error, for real data")
-        survey_failures = []
+    if source == "real" and (survey_failures or failed_kolada):
+        # Real exports may come from another round or region: the comparisons inform, they do not stop.
+        out.print(f"check: {len(survey_failures)} of {len(surveys)} published GINO survey figures and "
+                  f"{len(failed_kolada)} of {len(kolada)} Kolada values differ on the real survey data (shown above "
+                  "and in the report); this is information, not an error, for real data")
+        survey_failures, failed_kolada = [], []
     failures = comparison_failures(comparison) + survey_failures
-    if failures:
-        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures])
-    reproduced = (f"all {len(surveys)} published survey figures reproduced on {source} survey data"
-                  if not survey_comparison_failures(surveys) else "survey figures compared on real survey data")
+    if failures or failed_kolada:
+        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures]
+                              + [f"disagrees with Kolada: {f}" for f in failed_kolada])
     out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance; "
-              f"{reproduced}")
+              f"{len(surveys) - len(conflicts)} of {len(surveys)} published survey figures reproduced on {source} "
+              f"survey data, {len(conflicts)} in conflict with Kolada (data/processed/kolada_poster_rules.csv); "
+              f"Kolada values compared: {len(kolada)}")
 
 
 @app.command()
@@ -137,7 +165,8 @@ def synthesize() -> None:
     _check_config()
     for path in write_twin():
         out.print(f"  wrote       {path.relative_to(paths.data_dir())}")
-    out.print("synthesize: synthetic twin written; every published survey figure reproduced")
+    out.print("synthesize: synthetic twin written; it matches Kolada and reproduces every published survey figure "
+              "that Kolada allows (the others are listed in data/raw/synthetic/manifest.yaml)")
 
 
 def _check_config() -> None:

@@ -77,3 +77,8 @@ def published_survey_comparison() -> pd.DataFrame:
 
 def published_region_facts_comparison() -> pd.DataFrame:
     return pd.read_csv(_require("published_region_facts_comparison.csv"), dtype=str, keep_default_na=False)
+
+
+def kolada(name: str) -> pd.DataFrame:
+    """A processed Kolada table, e.g. ``kolada("groups")`` for ``kolada_groups.csv`` (real data, RKA/SKR)."""
+    return pd.read_csv(_require(f"kolada_{name}.csv"), dtype={"kommun_kod": str})

@@ -22,14 +22,20 @@ from doit.doit_cmd import DoitMain
 from analysis import paths
 from analysis.errors import GinoError
 from analysis.files import write_text
-from analysis.steps import disclosure, municipalities, population_grid, region_facts, survey_figures, surveys
+from analysis.steps import (
+    disclosure, kolada, kolada_region, kolada_surveys, municipalities, population_grid, region_facts,
+    survey_figures, surveys,
+)
 
 STEPS: dict[str, ModuleType] = {
     "municipalities": municipalities,
     "population_grid": population_grid,
     "region_facts": region_facts,
     "surveys": surveys,
+    "kolada": kolada,
     "survey_figures": survey_figures,
+    "kolada_surveys": kolada_surveys,
+    "kolada_region": kolada_region,
     "disclosure": disclosure,
 }
 

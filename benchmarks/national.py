@@ -15,7 +15,7 @@ Workloads (``WORKLOADS``):
     figure exists for 29 of the 290 municipalities.
 ``generate``
     A synthetic NATIONAL client survey of ``RESPONDENTS`` respondents made by the project's own
-    generator (``analysis.synthetic.generate_client``); see ``national_inputs``. Written to
+    generator (``analysis.synthetic_travel.generate_client``); see ``national_inputs``. Written to
     ``WORK/client_survey_national.parquet`` for the analysis workloads. Setup for the analyses,
     timed and measured like them.
 ``headline_indicators``, ``indicators_by_municipality``, ``collapsed_by_municipality``,
@@ -92,6 +92,13 @@ def national_config(base_cfg: dict) -> dict:
     cfg = copy.deepcopy(base_cfg)
     cfg["respondents"] = RESPONDENTS
     cfg["fewest_per_municipality"] = 1
+    # The twin itself is anchored to Kolada (analysis/synthetic_client.py); the national stand-in keeps the
+    # population-proportional generator with these declared rates (the twin's former assumptions).
+    cfg["missing_rate"] = 0.03
+    cfg["dont_know_rate"] = {"contact_ease": 0.04, "information_ease": 0.03, "shows_understanding": 0.03,
+                             "asks_views": 0.05, "can_influence": 0.08, "situation_improved": 0.10,
+                             "overall_satisfaction": 0.02}
+    cfg["positive_share"] = {"can_influence": 0.65}
     return cfg
 
 
@@ -242,7 +249,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
         return call, describe
 
     if name == "generate":
-        from analysis.synthetic import generate_client
+        from analysis.synthetic_travel import generate_client
 
         t = time.perf_counter()
         codebook, figures, cfg, population, cells, centres, notes = national_inputs()

