@@ -96,12 +96,15 @@ class InnovationTwin(Strict):
 
 
 class ClientTwin(Strict):
-    respondents: Positive
-    fewest_per_municipality: Positive
+    """A client survey's twin, anchored to Kolada (analysis/synthetic_client.py): respondents and the
+    (positive, answered) pairs come from Kolada's values for ``kolada_year``."""
+    kolada_year: Annotated[int, Field(ge=2000, le=2100)]
+    # municipalities Kolada does not publish (fewer than five respondents): the twin's 1-4, a choice
+    kolada_unpublished_respondents: dict[KommunCode, Annotated[int, Field(ge=1, le=4)]] = {}
+    dont_know_share_of_unanswered: Share
     sex: dict[int, Share]
-    missing_rate: Share
-    dont_know_rate: dict[Text, Share]
-    positive_share: dict[Text, Share]
+    missing_rate: Optional[Share] = None  # blanks on GINO's two added questions, where asked
+    travel_questions: bool
     top_share_of_positive: Share
     bottom_share_of_negative: Share
     loading: float

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.disclosure import THRESHOLD
 from analysis.formatting import sv_number
 from analysis.kolada_region import LABELS
 from analysis.plots import OKABE_ITO, swedish_axis
@@ -17,19 +18,31 @@ from analysis.plots import OKABE_ITO, swedish_axis
 BAND, MEDIAN, OWN, GROUP = "#d9d9d9", "#555555", OKABE_ITO[4], OKABE_ITO[5]
 
 
-def value_text(value, k, n, exact, low, high) -> str:
-    """'94,1 % (16/17; 73,0–99,0)': value, counts where Kolada pins them down, Wilson interval."""
+MASKED = "†"
+MASKED_NOTE = ("† Antal och intervall visas inte där de positiva eller de övriga svaren är färre än fem eller "
+               "där alla svarat lika (projektets röjandeskydd gäller även tal vi räknar fram ur Koladas värden); "
+               "Koladas publicerade värde visas.")
+
+
+def value_text(value, k, n, exact, low, high, threshold: int = THRESHOLD) -> str:
+    """'80,6 % (25/31; 63,7–90,8)': value, counts where Kolada pins them down, Wilson interval. Counts
+    and interval are numbers we derive, so they follow the disclosure rule: where the positive or the
+    other answers are 1 to ``threshold`` − 1, or all answered alike, only Kolada's value is shown."""
     if pd.isna(value):
         return "–"
     text = f"{sv_number(float(value), 1)}\u00a0%"
     if pd.isna(n):
         return text + " (n okänt)"
+    if min(int(k), int(n) - int(k)) < threshold:
+        return text + MASKED
     counts = f"{int(k)}/{int(n)}" if exact else f"n\u00a0≥\u00a0{int(n)}"
     return f"{text} ({counts}; {sv_number(float(low), 1)}–{sv_number(float(high), 1)})"
 
 
-def municipality_table(indicators: pd.DataFrame, members: list[str], year: int) -> pd.DataFrame:
-    """The members' seven values in ``year`` with counts and Wilson intervals; rows municipalities."""
+def municipality_table(indicators: pd.DataFrame, members: list[str], year: int,
+                       threshold: int = THRESHOLD) -> pd.DataFrame:
+    """The members' seven values in ``year`` with counts and Wilson intervals (``value_text``); rows
+    municipalities."""
     part = indicators[indicators["kommun_kod"].isin(members) & (indicators["year"] == year)]
     names = part.drop_duplicates("kommun_kod").set_index("kommun_kod")["municipality"]
     table = pd.DataFrame(index=sorted(names.index, key=lambda c: names[c]))
@@ -38,7 +51,7 @@ def municipality_table(indicators: pd.DataFrame, members: list[str], year: int) 
     table["Svarande"] = [sv_number(int(respondents[c])) if pd.notna(respondents[c]) else "–" for c in table.index]
     for variable, label in LABELS.items():
         cells = part[part["variable"] == variable].set_index("kommun_kod")
-        table[label] = [value_text(*cells.loc[c, ["value", "k", "n", "n_exact", "ci_low", "ci_high"]])
+        table[label] = [value_text(*cells.loc[c, ["value", "k", "n", "n_exact", "ci_low", "ci_high"]], threshold)
                         if c in cells.index else "–" for c in table.index]
     return table.reset_index(drop=True)
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.kolada import ITEM_KPIS, PUBLICATION_THRESHOLD, RESPONDENTS_KPI
 from analysis.kolada_pairs import pairs_for_value
+from analysis.disclosure import THRESHOLD
 from analysis.stats import wilson
 
 LABELS = {  # Swedish, after Kolada's KPI titles and the questions
@@ -111,7 +112,8 @@ def position(groups: pd.DataFrame, indicators: pd.DataFrame, distribution: pd.Da
 
 def trends(indicators: pd.DataFrame, members: list[str], distribution: pd.DataFrame) -> pd.DataFrame:
     """Per member municipality and indicator with values in several years: first and last value, the change
-    (percentage points) with Newcombe's interval where both years' counts are exact, and the national
+    (percentage points) with Newcombe's interval where both years' counts are exact and large enough to
+    publish, and the national
     median's change over the same years. Group means are not trended: their members differ from year to year."""
     from analysis.stats import two_proportions
 
@@ -123,7 +125,10 @@ def trends(indicators: pd.DataFrame, members: list[str], distribution: pd.DataFr
         g = g.sort_values("year")
         first, last = g.iloc[0], g.iloc[-1]
         national = distribution.set_index(["variable", "year"])["median"]
-        exact = bool(first["n_exact"] and last["n_exact"])
+        # The interval is a number we derive from the counts: only where both years' counts are exact and
+        # neither year has positive or other answers of 1 to THRESHOLD - 1 (or all alike).
+        exact = bool(first["n_exact"] and last["n_exact"]) and all(
+            min(int(r["k"]), int(r["n"]) - int(r["k"])) >= THRESHOLD for r in (first, last))
         test = two_proportions(int(first["k"]), int(first["n"]), int(last["k"]), int(last["n"])) if exact else None
         rows.append({"kommun_kod": code, "municipality": first["municipality"], "variable": variable,
                      "years": ", ".join(str(y) for y in g["year"]), "first_year": first["year"],

@@ -118,9 +118,15 @@ def _solutions(dataset: str, figures: pd.DataFrame, chosen: dict, respondents: p
                 + (f"The published figure holds ({', '.join(held)})." if not missed else
                    f"No Kolada-consistent counts give {', '.join(missed)} under its rule (see "
                    "data/processed/kolada_poster_rules.csv); the twin follows Kolada, and the check shows the conflict."))
+        # The Swedish note is shown in the report: the region's total only, no municipality's pair.
+        note_sv = (f"Förankrad i Kolada ({ITEM_KPIS[variable]}): för varje kommun ett par (positiva, svarande) som "
+                   f"Koladas värde och antal svarande tillåter; {k} av {n} sakliga svar i regionen. "
+                   + ("Den publicerade siffran gäller." if not missed else
+                      "Inga antal som stämmer med Kolada ger affischens siffra; tvillingen följer Kolada och "
+                      "kontrollen visar konflikten."))
         question = Question(dataset, variable, (1, 2, 3, 4), (answered, answered), answered)
         out.append(Solution(question, answered, answered - n, {f.figure_id: k for f in published.itertuples()},
-                            1, note))
+                            1, note, note_sv))
     return out
 
 

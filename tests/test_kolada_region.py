@@ -120,3 +120,13 @@ def test_swing_test_is_exact_enough_and_seeded():
     result = kc.swing_test(table, resamples=999)
     assert result["rho"] == pytest.approx(-1.0) and result["municipalities"] == 7
     assert result["p"] < 0.01 and result == kc.swing_test(table, resamples=999)
+
+
+def test_derived_counts_follow_the_disclosure_rule():
+    """Kolada's value is shown as published; k/n and the interval only where no answer category has 1-4."""
+    from analysis.kolada_figures import MASKED, value_text
+
+    assert value_text(94.117647, 16, 17, True, 73.0, 99.0) == "94,1\u00a0%" + MASKED  # one non-positive
+    assert value_text(100.0, 6, 6, True, 61.0, 100.0) == "100,0\u00a0%" + MASKED  # all alike
+    assert value_text(80.645161, 25, 31, True, 63.7, 90.8) == "80,6\u00a0% (25/31; 63,7–90,8)"
+    assert value_text(float("nan"), None, None, False, None, None) == "–"
