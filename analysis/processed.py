@@ -77,3 +77,8 @@ def published_survey_comparison() -> pd.DataFrame:
 
 def published_region_facts_comparison() -> pd.DataFrame:
     return pd.read_csv(_require("published_region_facts_comparison.csv"), dtype=str, keep_default_na=False)
+
+
+def grid_coverage() -> list[str]:
+    """The län codes the population-grid snapshots cover (``population_grid_coverage.csv``)."""
+    return sorted(pd.read_csv(_require("population_grid_coverage.csv"), dtype={"lan_kod": str})["lan_kod"])

@@ -72,10 +72,10 @@ def test_density_classes_with_ties_keep_only_filled_classes():
 
 
 def test_density_map(layer):
-    fig = maps.density_map(layer, STUDY)
+    fig = maps.density_map(layer, STUDY, study_label="Studiekommunerna")
     assert isinstance(fig, Figure)
     assert_map_furniture(fig)
-    assert legend_labels(fig) == ["0,50", "1,25", "3,00", "GINO-kommunerna"]
+    assert legend_labels(fig) == ["0,50", "1,25", "3,00", "Studiekommunerna"]  # the configured region's name
 
 
 def test_tatort_map(layer, tatorter):
@@ -107,6 +107,15 @@ def test_sparsity_chart_percent_axis():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Två", "Ett"]  # sorted by empty land
     assert "40\u00a0%" in [t.get_text() for t in ax.get_xticklabels()]  # plots.swedish_axis
     assert legend_labels(fig) == ["Andel av befolkningen utanför tätort", "Andel av landarealen utan invånare"]
+
+
+def test_sparsity_chart_without_the_grid_draws_no_empty_land():
+    table = pd.DataFrame({"kommun_namn": ["Ett", "Två"], "share_outside_tatorter": [0.4, 0.25],
+                          "share_empty_land": [float("nan")] * 2})
+    fig = maps.sparsity_chart(table)
+    fig.canvas.draw()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Två", "Ett"]  # sorted by people outside
+    assert legend_labels(fig) == ["Andel av befolkningen utanför tätort"]
 
 
 def test_interactive_map(layer, tatorter):
