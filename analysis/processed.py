@@ -29,7 +29,10 @@ def survey(dataset: str) -> pd.DataFrame:
 
 
 def codebook(dataset: str) -> Codebook:
-    return load_codebook(dataset)
+    """The data set's codebook as the build applied it (on real data, the configured regions' municipalities)."""
+    from analysis.survey_scope import scoped_codebook
+
+    return scoped_codebook(load_codebook(dataset), survey_meta()["data_source"])
 
 
 def survey_meta() -> dict:

@@ -112,5 +112,8 @@ def extremes_text(table: pd.DataFrame) -> str:
 def regions_grid_text(area: StudyArea, municipalities: pd.DataFrame) -> str:
     from analysis.study_area import county_names_text
 
+    if not area.grid_covers_study:
+        return ("Sammantaget för regionerna: rutnätet täcker inte studieregionen, så andelen mark utan invånare "
+                "redovisas bara för de regioner det täcker helt, om någon.")
     return (f"Sammantaget för regionerna: rutnätet täcker bara {county_names_text(municipalities, area.grid_lan)}, "
             f"så andelen mark utan invånare kan bara beräknas för regioner som ligger helt där.")

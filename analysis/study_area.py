@@ -96,10 +96,9 @@ def county_names_text(municipalities: pd.DataFrame, lan_codes: list[str]) -> str
 
 def grid_missing_sentence(area: StudyArea, municipalities: pd.DataFrame) -> str:
     """Swedish: why the grid-based measures are left out, and how to add a grid (for the report)."""
-    covered = county_names_text(municipalities, area.grid_lan)
     missing = county_names_text(municipalities, counties_of(area.uncovered_codes))
-    return (f"Befolkningsrutnätet (befolkning i rutor om 1 km²) finns i projektets data bara för {covered}, inte för "
-            f"{missing} där {area.study_name} ligger. Därför redovisas inga mått som bygger på rutnätet för "
+    return (f"Befolkningsrutnätet (befolkning i rutor om 1 km²) i projektets data täcker inte {missing}, där "
+            f"{area.study_name} ligger. Därför redovisas inga mått som bygger på rutnätet för "
             f"studieregionen: bebodda rutor, andel av landet utan invånare och befolkningsviktade avstånd till "
             f"centralorten; inget visas från någon annan region i deras ställe. Lägg till ett rutnät för "
             f"{missing} som en ögonblicksbild i data/raw/grid/ med en katalogpost (*.meta.yaml med kind: "

@@ -14,8 +14,11 @@ from analysis.settings import load_survey_settings, survey_settings_path
 
 
 def inputs() -> list[Path]:
+    from analysis import survey_scope
+
     settings = load_survey_settings()
-    return [survey_settings_path(), *sorted(codebook_dir().glob("*.yaml")), *settings.files.values()]
+    return [survey_settings_path(), *sorted(codebook_dir().glob("*.yaml")), *settings.files.values(),
+            *survey_scope.inputs()]
 
 
 def outputs() -> list[Path]:
@@ -26,10 +29,12 @@ def run() -> None:
     from analysis.errors import GinoError, ManyInputErrors
     from analysis.files import atomic_path, sha256_file, write_json
     from analysis.synthetic import NOTICE
+    from analysis.survey_scope import scoped_codebook
     from analysis.surveys import load_survey
 
     settings = load_survey_settings()
-    codebooks = load_codebooks()
+    # Real exports may hold the municipalities of the configured regions; the twin those of its codebook.
+    codebooks = {d: scoped_codebook(c, settings.source) for d, c in load_codebooks().items()}
     frames, problems = {}, []
     for dataset, file in settings.files.items():
         try:
