@@ -10,7 +10,7 @@ from analysis.formatting import sv_number, sv_percent
 SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
                     "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
                     "frågor, kommuner och roller är konstruerade.")
-REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade resultat redovisas)."
+REAL_NOTICE = "**Verkliga enkätdata** från studiens egna enkätfiler (endast aggregerade resultat redovisas)."
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}
 DATA_SOURCES = {"synthetic": "syntetiska", "real": "verkliga"}

@@ -64,7 +64,7 @@ def _map_axes(layer: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, margin:
 def add_north_arrow(ax, x: float = 0.06, y: float = 0.95) -> None:
     """An arrow pointing up the map (grid north of SWEREF 99 TM, within a few degrees of true north)."""
     ax.annotate(NORTH_ARROW_LABEL, xy=(x, y), xytext=(x, y - 0.09), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, fontweight="bold",
+                ha="center", va="center", fontsize=11, fontweight="bold", path_effects=HALO, zorder=8,
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})
 
 
@@ -77,7 +77,9 @@ def _outlines(ax, layer: gpd.GeoDataFrame, study_codes: list[str]) -> None:
     """Thin grey borders for every kommun, thick black ones around the study municipalities."""
     layer.boundary.plot(ax=ax, color="#666666", linewidth=0.5, zorder=3)
     study = layer[layer["kommun_kod"].isin(study_codes)]
-    study.dissolve().boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4)
+    # A white halo keeps the outline visible over dark fills too (a dense study region, e.g. near a city).
+    study.dissolve().boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4,
+                                   path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
     study.boundary.plot(ax=ax, color="black", linewidth=1.0, zorder=4)
 
 
@@ -149,6 +151,9 @@ def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.Ge
 
 # ---------------------------------------------------------------- (b) tätorter
 
+MAX_MARKER_AREA = 1500.0  # points², the largest tätort's circle at most
+
+
 def marker_area(population, people_per_point: float = 120.0):
     """Marker area (points²) proportional to population, with a floor so the smallest tätorter show."""
     return 8 + np.asarray(population, dtype=float) / people_per_point
@@ -173,13 +178,16 @@ def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes:
     layer.plot(ax=ax, color=LAND_GREY, linewidth=0, zorder=1)
     _outlines(ax, layer, study_codes)
     colours = np.where(towns["is_centre"], CENTRE_COLOUR, TATORT_COLOUR)
-    ax.scatter(towns.geometry.x, towns.geometry.y, s=marker_area(towns["population"]), c=colours,
+    # Areas stay proportional to population; a big city (Göteborg: 580 000) must not cover its neighbours.
+    per_point = max(120.0, float(towns["population"].max()) / MAX_MARKER_AREA) if len(towns) else 120.0
+    ax.scatter(towns.geometry.x, towns.geometry.y, s=marker_area(towns["population"], per_point), c=colours,
                alpha=0.85, edgecolors="white", linewidths=0.5, zorder=6)
     _label_points(ax, towns[towns["tatortskod"].isin(label_codes)])
     kinds = [Line2D([], [], marker="o", linestyle="", color=col, markersize=7, label=lab)
              for col, lab in ((CENTRE_COLOUR, "Centralort"), (TATORT_COLOUR, "Annan tätort"))]
     sizes = [Line2D([], [], marker="o", linestyle="", color="#999999", markeredgecolor="white",
-                    markersize=np.sqrt(marker_area(n)), label=f"{sv_number(n)} invånare") for n in legend_sizes]
+                    markersize=np.sqrt(marker_area(n, per_point)), label=f"{sv_number(n)} invånare")
+             for n in legend_sizes]
     ax.legend(handles=[*kinds, *sizes, _study_outline_handle(study_label)], title="Tätorter 2020", loc="upper right",
               fontsize=8, title_fontsize=8, labelspacing=1.0, borderpad=0.8, framealpha=0.9)
     _finish_map(ax)

@@ -25,15 +25,26 @@ def inputs() -> list[Path]:
     return [config_path(), paths.processed("region_members.csv"), paths.processed("municipalities.csv")]
 
 
-def configured_municipalities(dataset: str) -> dict[str, str]:
-    """Code -> name of the municipalities of the region configured for ``dataset``."""
+def configured_municipalities(dataset: str, known_names: dict[str, str] | None = None) -> dict[str, str]:
+    """Code -> name of the municipalities of the region configured for ``dataset``.
+
+    A region listed by kommun codes needs nothing built (names from the municipality table when built, else
+    ``known_names``, else the code); a region given by counties or ``all`` is resolved through the build's
+    region membership.
+    """
     from analysis.regions import load_regions
 
     region = load_regions().survey_region(dataset)
-    with paths.processed("municipalities.csv").open(encoding="utf-8", newline="") as f:
-        names = {r["kommun_kod"]: r["kommun_namn"] for r in csv.DictReader(f)}
-    with paths.processed("region_members.csv").open(encoding="utf-8", newline="") as f:
-        codes = sorted(r["kommun_kod"] for r in csv.DictReader(f) if r["region_id"] == region.id)
+    names = dict(known_names or {})
+    if paths.processed("municipalities.csv").exists():
+        with paths.processed("municipalities.csv").open(encoding="utf-8", newline="") as f:
+            names |= {r["kommun_kod"]: r["kommun_namn"] for r in csv.DictReader(f)}
+    if region.kommuner and not (region.lan or region.all):
+        codes = sorted(region.kommuner)
+    else:
+        from analysis.processed import region_members
+
+        codes = sorted(region_members().query("region_id == @region.id")["kommun_kod"])
     return {code: names.get(code, code) for code in codes}
 
 
@@ -42,7 +53,7 @@ def scoped_codebook(codebook: Codebook, source: str) -> Codebook:
     synthetic -> unchanged (the twin holds the GINO municipalities of the codebook)."""
     if source != "real":
         return codebook
-    return with_municipalities(codebook, configured_municipalities(codebook.dataset))
+    return with_municipalities(codebook, configured_municipalities(codebook.dataset, codebook.municipalities))
 
 
 def scoped_codebooks() -> dict[str, Codebook]:

@@ -125,3 +125,13 @@ def test_interactive_map(layer, tatorter):
     assert "</span>1,25</li>" in html  # the legend's density class, with a decimal comma
     groups = [child.layer_name for child in fmap._children.values() if isinstance(child, folium.FeatureGroup)]
     assert groups == ["Tätorter 2020"]
+
+
+def test_a_big_city_does_not_cover_its_neighbours(layer, tatorter):
+    """Circle areas stay proportional to population, the largest at most MAX_MARKER_AREA points²."""
+    big = tatorter.assign(population=[300, 600000, 250])
+    sizes = maps.tatort_map(layer, big, STUDY).axes[0].collections[-1].get_sizes()
+    assert sizes.max() == pytest.approx(maps.MAX_MARKER_AREA + 8)
+    assert sorted(sizes) == pytest.approx(sorted(maps.marker_area([300, 600000, 250], 600000 / maps.MAX_MARKER_AREA)))
+    small = maps.tatort_map(layer, tatorter, STUDY).axes[0].collections[-1].get_sizes()
+    assert sorted(small) == pytest.approx(sorted(maps.marker_area([300, 2000, 250])))  # small towns: the usual scale

@@ -50,7 +50,7 @@ def run() -> None:
             frame.to_parquet(tmp, index=False, compression="zstd")
     write_json(paths.processed("surveys.meta.json"), {
         "data_source": settings.source,
-        "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från GINO-studien (mikrodata, får ej spridas).",
+        "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från studiens egna enkätfiler (mikrodata, får ej spridas).",
         "files": {d: {"file": _shown(settings.files[d]), "sha256": sha256_file(settings.files[d]),
                       "respondents": len(frames[d])} for d in DATASETS},
     })
