@@ -227,3 +227,28 @@ def test_real_exports_may_hold_the_configured_municipalities_not_the_codebooks_a
     errors = [line for line in proc.stderr.splitlines() if "2425" in line]
     assert len(errors) == 1 and "row 2" in errors[0] and "1440 Ale" in errors[0], proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None,
+                    reason="quarto is not on PATH; the render is checked where Quarto is installed")
+def test_quarto_renders_the_second_region(forte):
+    env = {**os.environ, **forte["env"], "QUARTO_PYTHON": sys.executable}
+    proc = subprocess.run(["quarto", "render", "--to", "html", "--no-clean"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    chapter = (ROOT / "_site" / "notebooks" / "04-sparsity.html").read_text(encoding="utf-8")
+    assert "Forte-kommunerna" in chapter and "Befolkningsrutnätet" in chapter
+    assert not re.search("|".join(GINO_MUNICIPALITIES.values()), chapter)
+    article = (ROOT / "_site" / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Forte-kommunerna" in article and "Enkäterna gäller GINO-kommunerna" in article
+
+
+@pytest.mark.parametrize("name", ["02-innovation-climate.ipynb", "03-client-surveys.ipynb"])
+def test_survey_chapters_say_the_twin_covers_the_gino_municipalities(forte, name, monkeypatch):
+    for key, value in forte["env"].items():
+        monkeypatch.setenv(key, value)
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    shown = "\n".join(t for c in nb.cells if c.cell_type == "code" for t in _texts(c))
+    assert "Enkäterna gäller GINO-kommunerna, inte Forte-kommunerna" in shown

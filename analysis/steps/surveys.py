@@ -33,9 +33,14 @@ def run() -> None:
     from analysis.surveys import load_survey
 
     settings = load_survey_settings()
-    # Real exports may hold the municipalities of the configured regions; the twin those of its codebook.
-    codebooks = {d: scoped_codebook(c, settings.source) for d, c in load_codebooks().items()}
     frames, problems = {}, []
+    missing = [file for file in settings.files.values() if not file.is_file()]
+    # Real exports may hold the municipalities of the configured regions; the twin those of its codebook.
+    try:
+        codebooks = {d: scoped_codebook(c, settings.source) for d, c in load_codebooks().items()}
+    except GinoError as exc:  # a missing export is the likelier mistake: say that first
+        problems = [_missing_message(file) for file in missing] + [str(exc)]
+        raise ManyInputErrors(problems) from None
     for dataset, file in settings.files.items():
         try:
             frames[dataset] = load_survey(file, codebooks[dataset]).assign(data_source=settings.source)
@@ -63,3 +68,14 @@ def _shown(path: Path) -> str:
     except ValueError:
         return path.name
 
+
+def _missing_message(file: Path) -> str:
+    """The reader's own one-line message for an export that does not exist."""
+    from analysis.errors import GinoError
+    from analysis.survey_files import read_export
+
+    try:
+        read_export(file)
+    except GinoError as exc:
+        return str(exc)
+    return f"{file}: expected an existing survey export"
