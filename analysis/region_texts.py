@@ -20,8 +20,8 @@ def map_extent_text(area: StudyArea) -> str:
 
 
 def intro_text(area: StudyArea) -> str:
-    return (f"Det här avsnittet beskriver hur glest de {sv_number(len(area.study_codes))} kommunerna i "
-            f"{area.study_name} är befolkade: hur få invånarna är i förhållande till ytan, hur långt det är mellan "
+    return (f"Det här avsnittet beskriver hur glest studieregionens {sv_number(len(area.study_codes))} kommuner "
+            f"({area.study_name}) är befolkade: hur få invånarna är i förhållande till ytan, hur långt det är mellan "
             f"orterna, till centralorten och till {area.reference_town}, hur stor del av befolkningen som bor "
             f"utanför tätorterna och hur stor del av marken där ingen bor alls. Allt bygger på offentlig statistik "
             f"från SCB (befolkning, areal, tätorter och befolkningen i rutor om 1 km²); inga enkätsvar används.")
