@@ -51,6 +51,12 @@ class StudyArea:
         """Those of ``codes`` whose county the population grid covers."""
         return [c for c in codes if c[:2] in self.grid_lan]
 
+    @property
+    def study_grid_codes(self) -> list[str]:
+        """The study municipalities the grid's measures are given for: all of them when the grid covers the
+        whole study region, else none (a partly covered region is not described by half of it)."""
+        return list(self.study_codes) if self.grid_covers_study else []
+
 
 def study_area(config: RegionConfig, municipalities: pd.DataFrame, tatorter: pd.DataFrame,
                grid_lan: list[str]) -> StudyArea:
@@ -97,9 +103,10 @@ def county_names_text(municipalities: pd.DataFrame, lan_codes: list[str]) -> str
 def grid_missing_sentence(area: StudyArea, municipalities: pd.DataFrame) -> str:
     """Swedish: why the grid-based measures are left out, and how to add a grid (for the report)."""
     missing = county_names_text(municipalities, counties_of(area.uncovered_codes))
-    return (f"Befolkningsrutnätet (befolkning i rutor om 1 km²) i projektets data täcker inte {missing}, där "
-            f"{area.study_name} ligger. Därför redovisas inga mått som bygger på rutnätet för "
-            f"studieregionen: bebodda rutor, andel av landet utan invånare och befolkningsviktade avstånd till "
+    where = (f"där {area.study_name} ligger" if len(area.uncovered_codes) == len(area.study_codes) else
+             f"där {len(area.uncovered_codes)} av de {len(area.study_codes)} kommunerna i {area.study_name} ligger")
+    return (f"Befolkningsrutnätet (befolkning i rutor om 1 km²) i projektets data täcker inte {missing}, {where}. "
+            f"Därför redovisas inga mått som bygger på rutnätet för studieregionen: bebodda rutor, andel av landet utan invånare och befolkningsviktade avstånd till "
             f"centralorten; inget visas från någon annan region i deras ställe. Lägg till ett rutnät för "
             f"{missing} som en ögonblicksbild i data/raw/grid/ med en katalogpost (*.meta.yaml med kind: "
             f"population_grid och coverage_lan) och kör bygget igen; ingen kod behöver ändras.")

@@ -42,6 +42,7 @@ def test_defaults_map_the_study_regions_counties_and_measure_to_their_largest_mu
     assert (area.reference_kommun, area.reference_town) == ("0202", "Deltastad")
     assert area.uncovered_codes == ["0201"] and not area.grid_covers_study
     assert area.grid_codes(area.map_codes) == ["0101", "0102"]
+    assert area.study_grid_codes == []  # partly covered: the grid's measures are left out for the whole region
 
 
 def test_configured_map_extent_and_reference_town():
@@ -49,6 +50,7 @@ def test_configured_map_extent_and_reference_town():
                       grid_lan=["01", "02"])
     assert area.map_codes == ["0101", "0102", "0201", "0301"]  # the extent's regions plus the study region
     assert area.reference_town == "Epsilonstad" and area.grid_covers_study
+    assert area.study_grid_codes == ["0101", "0201"]
 
 
 @pytest.mark.parametrize("changes, column, expected", [
