@@ -83,3 +83,29 @@ def snapshot(snapshot_id: str) -> Snapshot:
         raise GinoError(
             f"{paths.raw_dir()}: no catalog entry with id '{snapshot_id}' (known: {', '.join(sorted(catalog))})"
         ) from None
+
+
+GRID_KIND = "population_grid"
+
+
+def grid_snapshots(catalog: dict[str, Snapshot] | None = None) -> list[Snapshot]:
+    """Every population-grid snapshot (catalog entries with ``kind: population_grid``), sorted by id.
+
+    Each entry names the counties it covers in ``coverage_lan`` (two-digit län codes); adding a grid
+    for more counties is a new catalog entry and its file, no code.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    grids = [s for s in sorted(catalog.values(), key=lambda s: s.id) if s.meta.get("kind") == GRID_KIND]
+    for s in grids:
+        lan = s.meta.get("coverage_lan")
+        if not isinstance(lan, list) or not lan or not all(len(str(c)) == 2 and str(c).isdigit() for c in lan):
+            raise InputError(s.meta_path, "a list of two-digit län codes the grid covers, such as [\"24\", \"25\"]",
+                             column="coverage_lan", value=lan)
+    if not grids:
+        raise GinoError(f"{paths.raw_dir()}: no catalog entry with 'kind: {GRID_KIND}' (the population grid)")
+    return grids
+
+
+def grid_coverage(grids: list[Snapshot]) -> list[str]:
+    """The sorted län codes the grid snapshots cover together."""
+    return sorted({str(c) for s in grids for c in s.meta["coverage_lan"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import paths
-from analysis.catalog import load_catalog, snapshot
+from analysis.catalog import grid_snapshots, load_catalog, snapshot
 from analysis.settings import load_settings
 from analysis.sources import (
     read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
@@ -18,7 +18,7 @@ def validate_raw() -> list[str]:
         entry.verify()
     settings = load_settings()
     catalog = {i: snapshot(i) for i in ("kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015",
-                                        "tatorter_2020", "population_grid", settings.population_snapshot)}
+                                        "tatorter_2020", settings.population_snapshot)}
     kommuner = read_kommuner(catalog["kommuner_boundaries"].path, catalog["kommuner_boundaries"].meta["layer"])
     known = set(kommuner["kommun_kod"])
     lines = [f"kommuner_boundaries: {len(kommuner)} kommuner"]
@@ -29,9 +29,10 @@ def validate_raw() -> list[str]:
     lines.append(f"land_use_2015: {len(read_land_use(catalog['land_use_2015'].path, known))} kommuner")
     lines.append(f"areas_2015: {len(read_areas(catalog['areas_2015'].path, known))} kommuner")
     lines.append(f"tatorter_2020: {len(read_tatorter(catalog['tatorter_2020'].path, known))} tätorter")
-    for layer in settings.grid_layers:
-        cells = read_grid_layer(catalog["population_grid"].path, layer)
-        lines.append(f"population_grid/{layer}: {len(cells)} cells")
+    for grid in grid_snapshots():
+        for layer in settings.grid_layers:
+            cells = read_grid_layer(grid.path, layer)
+            lines.append(f"{grid.id}/{layer}: {len(cells)} cells (län {', '.join(map(str, grid.meta['coverage_lan']))})")
     return lines + validate_kolada()
 
 

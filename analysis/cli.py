@@ -93,6 +93,15 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
     t0 = time.perf_counter()
     run_build(lambda n, e: _print_step(n, e, started), force=force)
     out.print(f"build: {len(started)} step(s) ran; data/processed is current ({time.perf_counter() - t0:.1f} s)")
+    _print_grid_note()
+
+
+def _print_grid_note() -> None:
+    from analysis.coverage_note import grid_note
+
+    note = grid_note()
+    if note:
+        out.print(note)
 
 
 @app.command()
@@ -109,6 +118,7 @@ def check() -> None:
     for line in validate_raw():
         out.print(f"  valid       {line}")
     run_build()
+    _print_grid_note()
     comparison = load_comparison()
     table = Table(title="Published region facts (GINO report) against the pipeline", show_lines=False)
     for col in ("figure", "published", "computed", "rule", "tolerance", "ok"):

@@ -44,6 +44,8 @@ class Scale:
         table: dict[str, int | str] = {}
         for code, label in self.all_labels.items():
             table[normalise(code)] = code
+            if isinstance(code, str) and code.isdigit():  # '0685' read as a number (or by Excel) is 685
+                table[str(int(code))] = code
             table[normalise(label)] = code
             for alias in self.aliases.get(code, ()):
                 table[normalise(alias)] = code
@@ -181,3 +183,17 @@ def _variable(path: Path, spec: dict, scales: dict[str, Scale]) -> Variable:
         default=spec.get("default"), aliases=tuple(str(a) for a in spec.get("aliases", []) or []),
         reconstructed=bool(spec.get("reconstructed", False)), block=spec.get("block"),
     )
+
+
+def with_municipalities(codebook: Codebook, municipalities: dict[str, str]) -> Codebook:
+    """The codebook with its municipality scale replaced by ``municipalities`` (code -> name): the
+    municipalities a real export may contain come from the configured regions (``analysis.survey_scope``),
+    not from the codebook's list alone. Aliases the codebook gives for a kept code stay."""
+    from dataclasses import replace
+
+    variable = codebook.variable(codebook.identifiers["municipality"])
+    old = variable.scale
+    scale = Scale(id=old.id, labels=dict(municipalities),
+                  aliases={c: a for c, a in old.aliases.items() if c in municipalities})
+    variables = tuple(replace(v, scale=scale) if v.name == variable.name else v for v in codebook.variables)
+    return replace(codebook, variables=variables)

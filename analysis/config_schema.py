@@ -56,6 +56,9 @@ class RegionsFile(Strict):
     study_region: Text
     comparisons: list[Text] = []
     regions: dict[Text, Region]
+    map_extent: list[Text] = []                  # region ids the maps show (default: the study region's län)
+    reference_town: Optional[KommunCode] = None  # distances are measured to this kommun's centre
+    survey_regions: dict[Text, Text] = {}        # survey data set -> region id a real export may cover
 
 
 # --- config/pipeline.yaml, config/disclosure.yaml, config/surveys.yaml ---------------------------

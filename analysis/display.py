@@ -14,7 +14,7 @@ SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektet
                     "frågor, kommuner och roller är konstruerade.")
 SYNTHETIC_NOTICE_SHORT = ("**Syntetiska data:** påhittade svar som återger rapportens publicerade siffror, "
                           "inte GINO-studiens svar.")
-REAL_NOTICE = "**Verkliga enkätdata** från GINO-studien (endast aggregerade resultat redovisas)."
+REAL_NOTICE = "**Verkliga enkätdata** från studiens egna enkätfiler (endast aggregerade resultat redovisas)."
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}
 DATA_SOURCES = {"synthetic": "syntetiska", "real": "verkliga"}
@@ -25,11 +25,19 @@ RULES = {"equal": "lika", "percent": "hela procent", "of_ten": "N av 10", "great
          "just_below": "strax under"}
 
 
-def data_notice(synthetic: bool):
-    """The notice every survey output carries, as Markdown."""
+def data_notice(synthetic: bool, survey_chapter: bool = True):
+    """The notice every survey output carries, as Markdown. In a survey chapter on the synthetic twin with a
+    configured study region other than the twin's municipalities, it also says that the surveys are the GINO
+    municipalities' (``analysis.study_area.twin_note``)."""
     from IPython.display import Markdown
 
-    return Markdown(SYNTHETIC_NOTICE if synthetic else REAL_NOTICE)
+    text = SYNTHETIC_NOTICE if synthetic else REAL_NOTICE
+    if synthetic and survey_chapter:
+        from analysis.study_area import survey_twin_note
+
+        note = survey_twin_note()
+        text += f"\n\n{note}" if note else ""
+    return Markdown(text)
 
 
 # The Typst PDFs' running header, in each Typst document's `include-in-header` (the header must be

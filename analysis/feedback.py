@@ -172,10 +172,14 @@ def category_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str, va
 
 def respondents(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> int | None:
     """The municipality's number of respondents, or None where the report's table of respondents
-    per municipality merges it (1–4 respondents, or merged to protect another municipality)."""
+    per municipality merges it (1–4 respondents, or merged to protect another municipality); 0 for a
+    municipality that did not take part (none of its rows; zero is never a disclosure problem)."""
+    rows = len(_rows_of(frame, codebook, kommun))
+    if rows == 0:
+        return 0
     shown = client_survey.respondents_by_municipality(frame, codebook)
     name = codebook.municipalities.get(kommun, kommun)
-    return len(_rows_of(frame, codebook, kommun)) if name in set(shown["municipality"]) else None
+    return rows if name in set(shown["municipality"]) else None
 
 
 # --- innovation climate --------------------------------------------------------------------
@@ -230,8 +234,9 @@ FACTS = {  # measure -> (Swedish label, decimals, percent)
     "share_outside_tatorter": ("Andel som bor utanför tätort", 0, True),
     "share_empty_land": ("Andel av landarealen utan bofasta", 0, True),
     "mean_road_km_to_centre": ("Medelavstånd till centralorten, väg (km)", 1, False),
-    "road_km_centre_to_regional": ("Från centralorten till Umeå, väg (km)", 0, False),
+    "road_km_centre_to_regional": ("Från centralorten till {town}, väg (km)", 0, False),  # the reference town
 }
+GRID_FACTS = ("share_empty_land", "mean_road_km_to_centre")  # need the population grid
 
 
 def facts_comparison(sparsity_table: pd.DataFrame, municipalities: pd.DataFrame, kommun: str) -> pd.DataFrame:
@@ -242,7 +247,8 @@ def facts_comparison(sparsity_table: pd.DataFrame, municipalities: pd.DataFrame,
     (1 = the highest value among the region's municipalities, of ``of``). The region's values are
     pooled (sums of people and land, the mean age from the summed ages); its mean distance to the
     centre is the municipalities' means weighted by population; for the distance from the centre to
-    Umeå the region has no single value (blank).
+    the reference town the region has no single value (blank). The grid's measures (``GRID_FACTS``) are
+    left out when the grid covers none of the region's municipalities (all NaN).
     """
     t = sparsity_table.merge(municipalities[["kommun_kod", "age_sum_years", "population_65_plus"]], on="kommun_kod")
     if kommun not in set(t["kommun_kod"]):
@@ -261,7 +267,12 @@ def facts_comparison(sparsity_table: pd.DataFrame, municipalities: pd.DataFrame,
         "mean_road_km_to_centre": (t["mean_road_km_to_centre"] * weights).sum(),
         "road_km_centre_to_regional": np.nan,
     }
+    for m in GRID_FACTS:  # a region only partly covered by the grid has no pooled value
+        if t[m].isna().any():
+            region[m] = np.nan
     own = t.set_index("kommun_kod").loc[kommun]
+    measures = [m for m in FACTS if not (m in GRID_FACTS and t[m].isna().all())]
+    ranks = {m: t[m].rank(ascending=False, method="min")[t["kommun_kod"] == kommun].iloc[0] for m in measures}
     return pd.DataFrame([{"measure": m, "kommun": float(own[m]), "region": float(region[m]),
-                          "rank": int(t[m].rank(ascending=False, method="min")[t["kommun_kod"] == kommun].iloc[0]),
-                          "of": len(t)} for m in FACTS])
+                          "rank": None if pd.isna(ranks[m]) else int(ranks[m]),
+                          "of": len(t)} for m in measures])

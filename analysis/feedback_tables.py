@@ -78,8 +78,9 @@ def climate_table(profile: pd.DataFrame, name: str) -> pd.DataFrame:
                          f"Viktigt: {name}": own("importance"), "Viktigt: alla": everyone("importance")})
 
 
-def facts_table(facts: pd.DataFrame, name: str, region_name: str) -> pd.DataFrame:
-    """Public facts (``feedback.facts_comparison``): the municipality, the region, and its rank."""
+def facts_table(facts: pd.DataFrame, name: str, region_name: str, town: str) -> pd.DataFrame:
+    """Public facts (``feedback.facts_comparison``): the municipality, the region, and its rank; ``town`` is
+    the configured reference town the distances are measured to."""
     def text(measure: str, value: float) -> str:
         _, decimals, percent = feedback.FACTS[measure]
         if pd.isna(value):
@@ -87,10 +88,10 @@ def facts_table(facts: pd.DataFrame, name: str, region_name: str) -> pd.DataFram
         return sv_percent(value, decimals) if percent else sv_number(value, decimals)
 
     return pd.DataFrame({
-        "Mått": [feedback.FACTS[m][0] for m in facts["measure"]],
+        "Mått": [feedback.FACTS[m][0].format(town=town) for m in facts["measure"]],
         name: [text(m, v) for m, v in zip(facts["measure"], facts["kommun"])],
         region_name: [text(m, v) for m, v in zip(facts["measure"], facts["region"])],
-        f"Plats bland de {facts['of'].iloc[0]} kommunerna (1 = högst)": [f"{r}" for r in facts["rank"]],
+        f"Plats bland de {facts['of'].iloc[0]} kommunerna (1 = högst)": ["–" if pd.isna(r) else f"{int(r)}" for r in facts["rank"]],
     })
 
 

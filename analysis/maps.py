@@ -64,7 +64,7 @@ def _map_axes(layer: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, margin:
 def add_north_arrow(ax, x: float = 0.06, y: float = 0.95) -> None:
     """An arrow pointing up the map (grid north of SWEREF 99 TM, within a few degrees of true north)."""
     ax.annotate(NORTH_ARROW_LABEL, xy=(x, y), xytext=(x, y - 0.09), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, fontweight="bold",
+                ha="center", va="center", fontsize=11, fontweight="bold", path_effects=HALO, zorder=8,
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})
 
 
@@ -77,7 +77,9 @@ def _outlines(ax, layer: gpd.GeoDataFrame, study_codes: list[str]) -> None:
     """Thin grey borders for every kommun, thick black ones around the study municipalities."""
     layer.boundary.plot(ax=ax, color="#666666", linewidth=0.5, zorder=3)
     study = layer[layer["kommun_kod"].isin(study_codes)]
-    study.dissolve().boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4)
+    # A white halo keeps the outline visible over dark fills too (a dense study region, e.g. near a city).
+    study.dissolve().boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4,
+                                   path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
     study.boundary.plot(ax=ax, color="black", linewidth=1.0, zorder=4)
 
 
@@ -86,8 +88,12 @@ def _finish_map(ax, scale_bar_location: str = "lower left") -> None:
     add_north_arrow(ax)
 
 
-def _study_outline_handle() -> Line2D:
-    return Line2D([], [], color="black", linewidth=2.2, label="GINO-kommunerna")
+STUDY_LABEL = "Studieregionens kommuner"
+
+
+def _study_outline_handle(label: str) -> Line2D:
+    """The legend entry of the thick outline: the configured study region's name."""
+    return Line2D([], [], color="black", linewidth=2.2, label=label)
 
 
 # ---------------------------------------------------------------- (a) density choropleth
@@ -95,8 +101,8 @@ def _study_outline_handle() -> Line2D:
 def density_classes(values: pd.Series, k: int = 5, decimals: int = 2) -> tuple[np.ndarray, list[str]]:
     """Quantile classes of ``values`` (mapclassify): class index per value and a Swedish label per class.
 
-    Quantiles rather than natural breaks: Umeå alone would otherwise take a class and leave the
-    tenfold spread among the inland municipalities in one. A label gives the smallest and largest
+    Quantiles rather than natural breaks: one regional centre alone would otherwise take a class and
+    leave a tenfold spread among sparse municipalities in one. A label gives the smallest and largest
     value in the class ('0,22–0,80'), or the value alone.
     """
     bins = mapclassify.Quantiles(values.to_numpy(dtype=float), k=min(k, values.nunique())).yb
@@ -120,9 +126,10 @@ def _label_municipalities(ax, layer: gpd.GeoDataFrame) -> None:
 
 
 def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.GeoDataFrame | None = None,
-                k: int = 5, highlight: str | None = None) -> plt.Figure:
+                k: int = 5, highlight: str | None = None, study_label: str = STUDY_LABEL) -> plt.Figure:
     """Choropleth of inhabitants per km² of land (``layer`` from :func:`municipality_layer`), study area
-    outlined, and the kommun ``highlight`` (a code) outlined in its own colour."""
+    outlined (legend entry ``study_label``, the study region's name), and the kommun ``highlight`` (a code)
+    outlined in its own colour."""
     classes, labels = density_classes(layer["density_land_per_km2"], k)
     colours = class_colours(len(labels))
     fig, ax = _map_axes(layer, context)
@@ -136,13 +143,16 @@ def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.Ge
         extra.append(Line2D([], [], color=HIGHLIGHT, linewidth=3, label=chosen["kommun_namn"].iloc[0]))
     _label_municipalities(ax, layer)
     handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=lab) for c, lab in zip(colours, labels)]
-    ax.legend(handles=[*handles, _study_outline_handle(), *extra], title=DENSITY_LABEL, loc="upper right",
+    ax.legend(handles=[*handles, _study_outline_handle(study_label), *extra], title=DENSITY_LABEL, loc="upper right",
               fontsize=8, title_fontsize=8, frameon=True, framealpha=0.9)
     _finish_map(ax)
     return fig
 
 
 # ---------------------------------------------------------------- (b) tätorter
+
+MAX_MARKER_AREA = 1500.0  # points², the largest tätort's circle at most
+
 
 def marker_area(population, people_per_point: float = 120.0):
     """Marker area (points²) proportional to population, with a floor so the smallest tätorter show."""
@@ -157,7 +167,7 @@ def _label_points(ax, towns: gpd.GeoDataFrame) -> None:
 
 def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes: list[str],
                context: gpd.GeoDataFrame | None = None, label_codes: tuple[str, ...] = (),
-               legend_sizes=(500, 5000, 50000)) -> plt.Figure:
+               legend_sizes=(500, 5000, 50000), study_label: str = STUDY_LABEL) -> plt.Figure:
     """Tätorter of the mapped kommuner as circles sized by population, centres in their own colour.
 
     ``label_codes``: tätort codes whose names are written beside their circle (e.g. those far from
@@ -168,14 +178,17 @@ def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes:
     layer.plot(ax=ax, color=LAND_GREY, linewidth=0, zorder=1)
     _outlines(ax, layer, study_codes)
     colours = np.where(towns["is_centre"], CENTRE_COLOUR, TATORT_COLOUR)
-    ax.scatter(towns.geometry.x, towns.geometry.y, s=marker_area(towns["population"]), c=colours,
+    # Areas stay proportional to population; a big city (Göteborg: 580 000) must not cover its neighbours.
+    per_point = max(120.0, float(towns["population"].max()) / MAX_MARKER_AREA) if len(towns) else 120.0
+    ax.scatter(towns.geometry.x, towns.geometry.y, s=marker_area(towns["population"], per_point), c=colours,
                alpha=0.85, edgecolors="white", linewidths=0.5, zorder=6)
     _label_points(ax, towns[towns["tatortskod"].isin(label_codes)])
     kinds = [Line2D([], [], marker="o", linestyle="", color=col, markersize=7, label=lab)
              for col, lab in ((CENTRE_COLOUR, "Centralort"), (TATORT_COLOUR, "Annan tätort"))]
     sizes = [Line2D([], [], marker="o", linestyle="", color="#999999", markeredgecolor="white",
-                    markersize=np.sqrt(marker_area(n)), label=f"{sv_number(n)} invånare") for n in legend_sizes]
-    ax.legend(handles=[*kinds, *sizes, _study_outline_handle()], title="Tätorter 2020", loc="upper right",
+                    markersize=np.sqrt(marker_area(n, per_point)), label=f"{sv_number(n)} invånare")
+             for n in legend_sizes]
+    ax.legend(handles=[*kinds, *sizes, _study_outline_handle(study_label)], title="Tätorter 2020", loc="upper right",
               fontsize=8, title_fontsize=8, labelspacing=1.0, borderpad=0.8, framealpha=0.9)
     _finish_map(ax)
     return fig
@@ -184,7 +197,7 @@ def tatort_map(layer: gpd.GeoDataFrame, tatorter: gpd.GeoDataFrame, study_codes:
 # ---------------------------------------------------------------- (c) population grid
 
 def population_grid_map(layer: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, study_codes: list[str],
-                        context: gpd.GeoDataFrame | None = None) -> plt.Figure:
+                        context: gpd.GeoDataFrame | None = None, study_label: str = STUDY_LABEL) -> plt.Figure:
     """Populated 1 km cells on a logarithmic colour scale over grey land, so land without people shows."""
     cells = cells[cells["kommun_kod"].isin(layer["kommun_kod"]) & (cells["population"] > 0)]
     norm = LogNorm(vmin=1, vmax=max(10, cells["population"].max()))
@@ -203,7 +216,7 @@ def population_grid_map(layer: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, study_
     bar.set_label(f"Invånare per km²-ruta{year}", fontsize=8)
     bar.ax.yaxis.set_label_position("left")
     no_one = Patch(facecolor=LAND_GREY, edgecolor="#999999", linewidth=0.5, label="Ingen bosatt i rutan")
-    ax.legend(handles=[no_one, _study_outline_handle()], loc="lower center", fontsize=8, framealpha=0.9)
+    ax.legend(handles=[no_one, _study_outline_handle(study_label)], loc="lower center", fontsize=8, framealpha=0.9)
     _finish_map(ax)
     return fig
 
@@ -214,17 +227,20 @@ def sparsity_chart(table: pd.DataFrame, highlight: str | None = None) -> plt.Fig
     """Dot chart per kommun: share of people outside tätorter and share of land without inhabitants.
 
     ``table`` from :func:`analysis.sparsity.sparsity_table`; the kommun ``highlight`` (a code) gets a
-    bold label and a shaded row.
+    bold label and a shaded row. Where the population grid does not cover the municipalities (no share
+    of empty land), only the share outside tätorter is drawn.
     """
-    t = table.sort_values("share_empty_land")
+    with_grid = table["share_empty_land"].notna().any()
+    t = table.sort_values("share_empty_land" if with_grid else "share_outside_tatorter", kind="stable")
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.4))
     for i in y:
         ax.plot([0, 1], [i, i], color="#eeeeee", linewidth=0.8, zorder=0)
     ax.scatter(t["share_outside_tatorter"], y, color=OKABE_ITO[5], marker="s", s=40, zorder=2,
                label="Andel av befolkningen utanför tätort")
-    ax.scatter(t["share_empty_land"], y, color=OKABE_ITO[4], marker="o", s=45, zorder=2,
-               label="Andel av landarealen utan invånare")
+    if with_grid:
+        ax.scatter(t["share_empty_land"], y, color=OKABE_ITO[4], marker="o", s=45, zorder=2,
+                   label="Andel av landarealen utan invånare")
     ax.set_yticks(y, t["kommun_namn"])
     if highlight is not None:
         row = int(np.flatnonzero(t["kommun_kod"].to_numpy() == highlight)[0])

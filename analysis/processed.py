@@ -29,7 +29,10 @@ def survey(dataset: str) -> pd.DataFrame:
 
 
 def codebook(dataset: str) -> Codebook:
-    return load_codebook(dataset)
+    """The data set's codebook as the build applied it (on real data, the configured regions' municipalities)."""
+    from analysis.survey_scope import scoped_codebook
+
+    return scoped_codebook(load_codebook(dataset), survey_meta()["data_source"])
 
 
 def survey_meta() -> dict:
@@ -82,3 +85,8 @@ def published_region_facts_comparison() -> pd.DataFrame:
 def kolada(name: str) -> pd.DataFrame:
     """A processed Kolada table, e.g. ``kolada("groups")`` for ``kolada_groups.csv`` (real data, RKA/SKR)."""
     return pd.read_csv(_require(f"kolada_{name}.csv"), dtype={"kommun_kod": str})
+
+
+def grid_coverage() -> list[str]:
+    """The län codes the population-grid snapshots cover (``population_grid_coverage.csv``)."""
+    return sorted(pd.read_csv(_require("population_grid_coverage.csv"), dtype={"lan_kod": str})["lan_kod"])

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.formatting import sv_number, sv_percent
 from analysis.residence import weighted_distance_to_centre
 
-UMEA = "2480"  # the regional centre: county seat, university and university hospital
+GRID_COLUMNS = ("share_empty_land", "mean_road_km_to_centre")  # measures that need the population grid
 
 
 def reference_year(grid_layer: str) -> int:
@@ -44,13 +44,13 @@ def centre_points(tatorter: pd.DataFrame) -> pd.DataFrame:
 
 
 def tatort_distances(tatorter: pd.DataFrame, kommun_codes: list[str], detour: float,
-                     regional_centre: str = UMEA) -> pd.DataFrame:
+                     regional_centre: str) -> pd.DataFrame:
     """Distance from each tätort of ``kommun_codes`` to its municipal centre and to the regional centre.
 
     One row per tätort (sorted by kommun, then population descending) with straight-line
     ``km_to_centre``, ``km_to_regional_centre`` and the road distances ``road_km_…`` (straight
-    line times ``detour``). ``regional_centre`` is a kommun code; its centre tätort is used
-    (Umeå by default).
+    line times ``detour``). ``regional_centre`` is a kommun code (the configured reference town,
+    ``analysis.regions.reference_kommun``); its centre tätort is used.
     """
     centres = centre_points(tatorter).set_index("kommun_kod")
     hub = centres.loc[regional_centre]
@@ -105,7 +105,8 @@ def outside_tatorter(municipalities: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def empty_land(municipalities: pd.DataFrame, cells: pd.DataFrame, kommun_codes: list[str]) -> pd.DataFrame:
+def empty_land(municipalities: pd.DataFrame, cells: pd.DataFrame, kommun_codes: list[str],
+               grid_codes: list[str] | None = None) -> pd.DataFrame:
     """Land without inhabitants per kommun: land_area_km2, populated_km2, empty_land_km2, share_empty_land.
 
     ``cells``: grid cells of one reference year, each ~1 km² (their area is taken from the
@@ -114,7 +115,8 @@ def empty_land(municipalities: pd.DataFrame, cells: pd.DataFrame, kommun_codes: 
     a cell is assigned whole to the kommun holding its centre though it may cross a border, it may
     be partly lake or sea (so populated land is overstated and empty land understated), and cells
     shared with Norway or Finland are not in the grid (the opposite bias, at the national border).
-    Only meaningful for kommuner the grid covers.
+    Only meaningful for kommuner the grid covers: those not in ``grid_codes`` (when given) get NaN
+    for populated, empty land and its share, never "all empty".
     """
     populated = cells[(cells["population"] > 0) & cells["kommun_kod"].isin(kommun_codes)]
     populated_km2 = (populated.geometry.area / 1e6).groupby(populated["kommun_kod"].to_numpy()).sum()
@@ -122,26 +124,31 @@ def empty_land(municipalities: pd.DataFrame, cells: pd.DataFrame, kommun_codes: 
     land = m["land_area_km2"].to_numpy(dtype=float)
     populated_in_kommun = populated_km2.reindex(m["kommun_kod"]).fillna(0).to_numpy()
     empty = np.clip(land - populated_in_kommun, 0, None)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "kommun_kod": m["kommun_kod"].to_numpy(),
         "land_area_km2": land,
         "populated_km2": populated_in_kommun,
         "empty_land_km2": empty,
         "share_empty_land": empty / land,
     })
+    if grid_codes is not None:
+        outside = ~out["kommun_kod"].isin(grid_codes)
+        out.loc[outside, ["populated_km2", "empty_land_km2", "share_empty_land"]] = np.nan
+    return out
 
 
 def pooled_share(per_kommun: pd.DataFrame, members: pd.DataFrame, region_ids: list[str],
                  numerator: str, denominator: str) -> pd.Series:
     """Share for each region: sum of ``numerator`` over sum of ``denominator`` across its kommuner.
 
-    A region with a member missing from ``per_kommun`` (e.g. outside the grid's coverage) gets NaN.
+    A region with a member missing from ``per_kommun`` or without a value (e.g. outside the grid's
+    coverage) gets NaN.
     """
     values = per_kommun.set_index("kommun_kod")
     shares = {}
     for region_id in region_ids:
         codes = region_codes(members, region_id)
-        if not set(codes) <= set(values.index):
+        if not set(codes) <= set(values.index) or values.loc[codes, numerator].isna().any():
             shares[region_id] = np.nan
             continue
         shares[region_id] = values.loc[codes, numerator].sum() / values.loc[codes, denominator].sum()
@@ -166,13 +173,15 @@ def region_sparsity(outside: pd.DataFrame, empty: pd.DataFrame, members: pd.Data
 
 
 def sparsity_table(municipalities: pd.DataFrame, cells: pd.DataFrame, tatorter: pd.DataFrame,
-                   kommun_codes: list[str], detour: float, regional_centre: str = UMEA) -> pd.DataFrame:
+                   kommun_codes: list[str], detour: float, regional_centre: str,
+                   grid_codes: list[str] | None = None) -> pd.DataFrame:
     """One row per kommun of ``kommun_codes``: density, people outside tätorter, empty land and distances.
 
     Columns: kommun_kod, kommun_namn, population, land_area_km2, density_land_per_km2,
     share_outside_tatorter, share_empty_land, mean_road_km_to_centre (population-weighted, from the
-    grid) and road_km_centre_to_regional (the centre tätort to Umeå's). ``cells``: grid cells of the
-    reference year.
+    grid) and road_km_centre_to_regional (the centre tätort to that of ``regional_centre``, a kommun
+    code). ``cells``: grid cells of the reference year; ``grid_codes``: the kommuner the grid covers
+    (others get NaN for the grid's measures; None: all of ``kommun_codes``).
     """
     m = municipalities[municipalities["kommun_kod"].isin(kommun_codes)]
     base = m[["kommun_kod", "kommun_namn", "population", "land_area_km2"]].assign(
@@ -180,8 +189,9 @@ def sparsity_table(municipalities: pd.DataFrame, cells: pd.DataFrame, tatorter: 
     centres = tatort_distances(tatorter, kommun_codes, detour, regional_centre).query("is_centre")
     return (base
             .merge(outside_tatorter(m)[["kommun_kod", "share_outside_tatorter"]], on="kommun_kod")
-            .merge(empty_land(m, cells, kommun_codes)[["kommun_kod", "share_empty_land"]], on="kommun_kod")
-            .merge(mean_distance_to_centre(cells, tatorter, kommun_codes, detour)
+            .merge(empty_land(m, cells, kommun_codes, grid_codes)[["kommun_kod", "share_empty_land"]], on="kommun_kod")
+            .merge(mean_distance_to_centre(cells, tatorter, [c for c in kommun_codes
+                                                             if grid_codes is None or c in grid_codes], detour)
                    [["kommun_kod", "mean_road_km_to_centre"]], on="kommun_kod", how="left")
             .merge(centres[["kommun_kod", "road_km_to_regional_centre"]]
                    .rename(columns={"road_km_to_regional_centre": "road_km_centre_to_regional"}),
@@ -200,8 +210,9 @@ def _sv_percent(values: pd.Series) -> pd.Series:
     return values.map(lambda x: "–" if pd.isna(x) else sv_percent(x))
 
 
-def distance_table_sv(distances: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
-    """:func:`tatort_distances` for the report: Swedish headers, km with no decimals, centres marked."""
+def distance_table_sv(distances: pd.DataFrame, municipalities: pd.DataFrame, town: str) -> pd.DataFrame:
+    """:func:`tatort_distances` for the report: Swedish headers naming the reference ``town``, km with no
+    decimals, centres marked."""
     names = municipalities.set_index("kommun_kod")["kommun_namn"]
     return pd.DataFrame({
         "Kommun": distances["kommun_kod"].map(names),
@@ -209,28 +220,34 @@ def distance_table_sv(distances: pd.DataFrame, municipalities: pd.DataFrame) -> 
         "Invånare (2020)": distances["population"].map(sv_number),
         "Till centralorten, fågelvägen (km)": _sv(distances["km_to_centre"]),
         "Till centralorten, väg (km)": _sv(distances["road_km_to_centre"]),
-        "Till Umeå, fågelvägen (km)": _sv(distances["km_to_regional_centre"]),
-        "Till Umeå, väg (km)": _sv(distances["road_km_to_regional_centre"]),
+        f"Till {town}, fågelvägen (km)": _sv(distances["km_to_regional_centre"]),
+        f"Till {town}, väg (km)": _sv(distances["road_km_to_regional_centre"]),
     })
 
 
-def sparsity_table_sv(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sparsity_table` for the report, with Swedish headers and numbers."""
-    return pd.DataFrame({
+def sparsity_table_sv(table: pd.DataFrame, town: str) -> pd.DataFrame:
+    """:func:`sparsity_table` for the report, with Swedish headers (naming the reference ``town``) and
+    numbers; a grid-based measure no municipality has a value for (outside the grid) is left out."""
+    out = pd.DataFrame({
         "Kommun": table["kommun_namn"],
         "Folkmängd": table["population"].map(sv_number),
         "Invånare per km² land": _sv(table["density_land_per_km2"], 2),
         "Andel utanför tätort": _sv_percent(table["share_outside_tatorter"]),
         "Andel av landet utan invånare": _sv_percent(table["share_empty_land"]),
         "Medelavstånd till centralorten, väg (km)": _sv(table["mean_road_km_to_centre"], 1),
-        "Centralorten till Umeå, väg (km)": _sv(table["road_km_centre_to_regional"]),
+        f"Centralorten till {town}, väg (km)": _sv(table["road_km_centre_to_regional"]),
     })
+    empty = {"share_empty_land": "Andel av landet utan invånare",
+             "mean_road_km_to_centre": "Medelavstånd till centralorten, väg (km)"}
+    return out.drop(columns=[header for column, header in empty.items() if table[column].isna().all()])
 
 
 def region_sparsity_sv(regions: pd.DataFrame) -> pd.DataFrame:
-    """:func:`region_sparsity` for the report; a share the data cannot give is shown as '–'."""
-    return pd.DataFrame({
+    """:func:`region_sparsity` for the report; a share the data cannot give is shown as '–', and the
+    share of empty land is left out when the grid covers none of the regions."""
+    out = pd.DataFrame({
         "Region": regions["region_name"],
         "Andel utanför tätort": _sv_percent(regions["share_outside_tatorter"]),
         "Andel av landet utan invånare": _sv_percent(regions["share_empty_land"]),
     })
+    return out.drop(columns="Andel av landet utan invånare") if regions["share_empty_land"].isna().all() else out

@@ -223,12 +223,14 @@ def prepare(name: str, work: Path, subsample: int | None = None):
         ref_year = sparsity.reference_year(load_settings().grid_reference_layer)
         detour = float(read_yaml(synthetic_config_path(), "synthetic-twin configuration")[BASE]["detour_factor"])
         codes = sorted(municipalities["kommun_kod"])
+        from analysis.regions import load_regions, reference_kommun
+        hub = reference_kommun(load_regions(), municipalities)  # the configured reference town
 
         def call():
             density = municipalities[["kommun_kod", "population", "land_area_km2"]].assign(
                 density_land_per_km2=municipalities["population"] / municipalities["land_area_km2"])
             outside = sparsity.outside_tatorter(municipalities)
-            distances = sparsity.tatort_distances(tatorter, codes, detour)
+            distances = sparsity.tatort_distances(tatorter, codes, detour, hub)
             cells = grid[grid["ref_year"] == ref_year]
             weighted = sparsity.mean_distance_to_centre(cells, tatorter, codes, detour)
             return density, outside, distances, weighted

@@ -40,9 +40,7 @@ from analysis import (  # noqa: E402
     client_figures, client_survey, ideas, ideas_figures, innovation, innovation_figures, maps, paths, plots,
     processed, sparsity,
 )
-from analysis.files import read_yaml  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
-from analysis.synthetic import synthetic_config_path  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "04-sparsity.ipynb"
@@ -64,14 +62,15 @@ def _client():
 
 
 def _sparsity():
-    members, municipalities, tatorter = processed.region_members(), processed.municipalities(), processed.tatorter()
-    study = sparsity.region_codes(members, "gino")
-    layer = maps.municipality_layer(processed.municipality_shapes(), municipalities,
-                                    sparsity.region_codes(members, ["vasterbotten", "region10"]))
-    detour = read_yaml(synthetic_config_path(), "synthetic-twin configuration")["client_survey_2018"]["detour_factor"]
+    from analysis.feedback_documents import detour_factor
+    from analysis.study_area import load_study_area
+
+    area = load_study_area()
+    municipalities, tatorter = processed.municipalities(), processed.tatorter()
+    layer = maps.municipality_layer(processed.municipality_shapes(), municipalities, area.map_codes)
     cells = processed.population_grid(sparsity.reference_year(load_settings().grid_reference_layer))
-    return dict(municipalities=municipalities, tatorter=tatorter, study=study, layer=layer, detour=detour,
-                cells=cells, counties=processed.counties())
+    return dict(municipalities=municipalities, tatorter=tatorter, study=area.study_codes, layer=layer,
+                detour=detour_factor(), cells=cells, counties=processed.counties(), area=area)
 
 
 def gap():
@@ -116,7 +115,7 @@ def density_map():
 
 def tatort_map():
     s = _sparsity()
-    distances = sparsity.tatort_distances(s["tatorter"], s["study"], s["detour"])
+    distances = sparsity.tatort_distances(s["tatorter"], s["study"], s["detour"], s["area"].reference_kommun)
     far = tuple(distances.loc[distances["km_to_centre"] > 20, "tatortskod"])
     return maps.tatort_map(s["layer"], s["tatorter"], s["study"], context=s["counties"], label_codes=far)
 
@@ -129,7 +128,7 @@ def population_grid_map():
 def sparsity_chart():
     s = _sparsity()
     return maps.sparsity_chart(sparsity.sparsity_table(s["municipalities"], s["cells"], s["tatorter"], s["study"],
-                                                       s["detour"]))
+                                                       s["detour"], s["area"].reference_kommun))
 
 
 def idea_count():

@@ -72,10 +72,10 @@ def test_density_classes_with_ties_keep_only_filled_classes():
 
 
 def test_density_map(layer):
-    fig = maps.density_map(layer, STUDY)
+    fig = maps.density_map(layer, STUDY, study_label="Studiekommunerna")
     assert isinstance(fig, Figure)
     assert_map_furniture(fig)
-    assert legend_labels(fig) == ["0,50", "1,25", "3,00", "GINO-kommunerna"]
+    assert legend_labels(fig) == ["0,50", "1,25", "3,00", "Studiekommunerna"]  # the configured region's name
 
 
 def test_tatort_map(layer, tatorter):
@@ -109,6 +109,15 @@ def test_sparsity_chart_percent_axis():
     assert legend_labels(fig) == ["Andel av befolkningen utanför tätort", "Andel av landarealen utan invånare"]
 
 
+def test_sparsity_chart_without_the_grid_draws_no_empty_land():
+    table = pd.DataFrame({"kommun_namn": ["Ett", "Två"], "share_outside_tatorter": [0.4, 0.25],
+                          "share_empty_land": [float("nan")] * 2})
+    fig = maps.sparsity_chart(table)
+    fig.canvas.draw()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Två", "Ett"]  # sorted by people outside
+    assert legend_labels(fig) == ["Andel av befolkningen utanför tätort"]
+
+
 def test_interactive_map(layer, tatorter):
     shown = maps.interactive_map(layer, tatorter)
     fmap = shown.map
@@ -117,3 +126,13 @@ def test_interactive_map(layer, tatorter):
     assert "</span>1,25</li>" in html  # the legend's density class, with a decimal comma
     groups = [child.layer_name for child in fmap._children.values() if isinstance(child, folium.FeatureGroup)]
     assert groups == ["Tätorter 2020"]
+
+
+def test_a_big_city_does_not_cover_its_neighbours(layer, tatorter):
+    """Circle areas stay proportional to population, the largest at most MAX_MARKER_AREA points²."""
+    big = tatorter.assign(population=[300, 600000, 250])
+    sizes = maps.tatort_map(layer, big, STUDY).axes[0].collections[-1].get_sizes()
+    assert sizes.max() == pytest.approx(maps.MAX_MARKER_AREA + 8)
+    assert sorted(sizes) == pytest.approx(sorted(maps.marker_area([300, 600000, 250], 600000 / maps.MAX_MARKER_AREA)))
+    small = maps.tatort_map(layer, tatorter, STUDY).axes[0].collections[-1].get_sizes()
+    assert sorted(small) == pytest.approx(sorted(maps.marker_area([300, 2000, 250])))  # small towns: the usual scale

@@ -85,7 +85,7 @@ def test_centre_points(tatorter):
 
 
 def test_tatort_distances_3_4_5_triangle(tatorter):
-    d = sparsity.tatort_distances(tatorter, ["0001"], DETOUR).set_index("tatort")
+    d = sparsity.tatort_distances(tatorter, ["0001"], DETOUR, "2480").set_index("tatort")
     assert list(d.index) == ["Centrum", "Byn"]  # largest first
     assert d.loc["Byn", "km_to_centre"] == pytest.approx(5.0)
     assert d.loc["Byn", "road_km_to_centre"] == pytest.approx(6.5)
@@ -147,7 +147,7 @@ def test_region_sparsity(members, municipalities, cells):
 
 
 def test_sparsity_table_joins_the_measures(municipalities, cells, tatorter):
-    table = sparsity.sparsity_table(municipalities, cells, tatorter, ["0001"], DETOUR)
+    table = sparsity.sparsity_table(municipalities, cells, tatorter, ["0001"], DETOUR, "2480")
     row = table.iloc[0]
     assert len(table) == 1 and row["kommun_namn"] == "Ettby"
     assert row["density_land_per_km2"] == pytest.approx(150.0)
@@ -158,7 +158,7 @@ def test_sparsity_table_joins_the_measures(municipalities, cells, tatorter):
 
 
 def test_distance_table_sv(tatorter, municipalities):
-    table = sparsity.distance_table_sv(sparsity.tatort_distances(tatorter, ["0001"], DETOUR), municipalities)
+    table = sparsity.distance_table_sv(sparsity.tatort_distances(tatorter, ["0001"], DETOUR, "2480"), municipalities, "Umeå")
     assert table["Tätort"].tolist() == ["Centrum (centralort)", "Byn"]
     assert table["Kommun"].tolist() == ["Ettby", "Ettby"]
     assert table["Invånare (2020)"].tolist() == [f"1{NBSP}000", "200"]
@@ -167,7 +167,8 @@ def test_distance_table_sv(tatorter, municipalities):
 
 
 def test_sparsity_table_sv(municipalities, cells, tatorter):
-    table = sparsity.sparsity_table_sv(sparsity.sparsity_table(municipalities, cells, tatorter, ["0001"], DETOUR))
+    table = sparsity.sparsity_table_sv(sparsity.sparsity_table(municipalities, cells, tatorter, ["0001"], DETOUR, "2480"),
+                                       "Umeå")
     row = table.iloc[0]
     assert row["Folkmängd"] == f"1{NBSP}500"
     assert row["Invånare per km² land"] == "150,00"
@@ -177,7 +178,34 @@ def test_sparsity_table_sv(municipalities, cells, tatorter):
 
 
 def test_region_sparsity_sv_shows_dash_for_missing():
-    regions = pd.DataFrame({"region_id": ["a"], "region_name": ["A"], "share_outside_tatorter": [0.388],
-                            "share_empty_land": [np.nan]})
+    regions = pd.DataFrame({"region_id": ["a", "b"], "region_name": ["A", "B"], "share_outside_tatorter": [0.388, 0.1],
+                            "share_empty_land": [np.nan, 0.5]})
     table = sparsity.region_sparsity_sv(regions)
     assert table.iloc[0].tolist() == ["A", f"39{NBSP}%", "–"]
+
+
+def test_region_sparsity_sv_leaves_out_empty_land_when_no_region_has_it():
+    regions = pd.DataFrame({"region_id": ["a"], "region_name": ["A"], "share_outside_tatorter": [0.388],
+                            "share_empty_land": [np.nan]})
+    assert sparsity.region_sparsity_sv(regions).columns.tolist() == ["Region", "Andel utanför tätort"]
+
+
+def test_outside_the_grid_no_grid_measure_is_invented(municipalities, cells, tatorter):
+    """A kommun outside the grid's coverage gets no empty land (not 'all empty') and no weighted distance."""
+    empty = sparsity.empty_land(municipalities, cells, ["0001", "0002"], grid_codes=["0001"]).set_index("kommun_kod")
+    assert empty.loc["0001", "share_empty_land"] == pytest.approx(0.8)
+    assert np.isnan(empty.loc["0002", "share_empty_land"]) and np.isnan(empty.loc["0002", "populated_km2"])
+    table = sparsity.sparsity_table(municipalities, cells, tatorter, ["0001"], DETOUR, "2480", grid_codes=[])
+    assert table["share_empty_land"].isna().all() and table["mean_road_km_to_centre"].isna().all()
+    assert table["road_km_centre_to_regional"].iloc[0] == pytest.approx(13.0)  # not a grid measure
+    shown = sparsity.sparsity_table_sv(table, "Storstad")
+    assert "Andel av landet utan invånare" not in shown and "Medelavstånd till centralorten, väg (km)" not in shown
+    assert shown["Centralorten till Storstad, väg (km)"].tolist() == ["13"]
+    assert not any("Umeå" in c for c in shown.columns)
+
+
+def test_the_reference_town_is_a_parameter(tatorter, municipalities):
+    distances = sparsity.tatort_distances(tatorter, ["0001"], DETOUR, "0001")
+    assert distances["km_to_regional_centre"].tolist() == pytest.approx([0.0, 5.0])
+    table = sparsity.distance_table_sv(distances, municipalities, "Centrum")
+    assert "Till Centrum, väg (km)" in table and not any("Umeå" in c for c in table.columns)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis import paths
-from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
+from analysis import survey_scope
+from analysis.codebooks import DATASETS, codebook_dir
+from analysis.settings import survey_settings_path
 
 
 def inputs() -> list[Path]:
     return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.config_dir() / "disclosure.yaml",
-            *sorted(codebook_dir().glob("*.yaml"))]
+            *sorted(codebook_dir().glob("*.yaml")), *survey_scope.inputs(), survey_settings_path()]
 
 
 def outputs() -> list[Path]:
@@ -26,7 +28,7 @@ def run() -> None:
     from analysis.publications import audit, published_cells
 
     frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
-    cells = published_cells(frames, load_codebooks())
+    cells = published_cells(frames, survey_scope.scoped_codebooks())  # real data: configured municipalities
     violations = audit(cells, disclosure.THRESHOLD)
     if len(violations):
         raise ManyInputErrors([

@@ -6,14 +6,17 @@ from pathlib import Path
 
 
 from analysis import paths
-from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
+from analysis import survey_scope
+from analysis.codebooks import DATASETS, codebook_dir
+from analysis.settings import survey_settings_path
 
 PUBLISHED = "survey_figures.csv"
 
 
 def inputs() -> list[Path]:
     return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.published_dir() / PUBLISHED,
-            *sorted(codebook_dir().glob("*.yaml")), paths.processed("kolada_poster_rules.csv")]
+            *sorted(codebook_dir().glob("*.yaml")), paths.processed("kolada_poster_rules.csv"),
+            *survey_scope.inputs(), survey_settings_path()]
 
 
 def outputs() -> list[Path]:
@@ -26,7 +29,7 @@ def run() -> None:
     from analysis.files import write_csv
     from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
 
-    codebooks = load_codebooks()
+    codebooks = survey_scope.scoped_codebooks()  # on real data: the configured regions' municipalities
     frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
     source = frames[DATASETS[0]]["data_source"].iloc[0]
     published = read_published_survey_figures(paths.published_dir() / PUBLISHED, set(DATASETS))

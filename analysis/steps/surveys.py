@@ -14,10 +14,12 @@ from analysis.settings import load_survey_settings, survey_settings_path
 
 
 def inputs() -> list[Path]:
+    from analysis import survey_scope
+
     settings = load_survey_settings()
     # A missing export is reported by run(), all of them in one line, rather than by the workflow.
     return [survey_settings_path(), *sorted(codebook_dir().glob("*.yaml")),
-            *(f for f in settings.files.values() if f.is_file())]
+            *(f for f in settings.files.values() if f.is_file()), *survey_scope.inputs()]
 
 
 def outputs() -> list[Path]:
@@ -28,6 +30,7 @@ def run() -> None:
     from analysis.errors import GinoError, ManyInputErrors, display_path
     from analysis.files import atomic_path, sha256_file, write_json
     from analysis.synthetic import NOTICE
+    from analysis.survey_scope import scoped_codebook
     from analysis.surveys import load_survey
 
     settings = load_survey_settings()
@@ -37,8 +40,9 @@ def run() -> None:
         raise GinoError(f"{display_path(survey_settings_path())}: expected the configured survey exports "
                         f"(source: {settings.source}), but {len(missing)} of {len(settings.files)} are missing: {shown} "
                         "(put the files there, or correct the paths under 'real')")
-    codebooks = load_codebooks()
     frames, problems = {}, []
+    # Real exports may hold the municipalities of the configured regions; the twin those of its codebook.
+    codebooks = {d: scoped_codebook(c, settings.source) for d, c in load_codebooks().items()}
     for dataset, file in settings.files.items():
         try:
             frames[dataset] = load_survey(file, codebooks[dataset]).assign(data_source=settings.source)
@@ -53,7 +57,7 @@ def run() -> None:
             frame.to_parquet(tmp, index=False, compression="zstd")
     write_json(paths.processed("surveys.meta.json"), {
         "data_source": settings.source,
-        "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från GINO-studien (mikrodata, får ej spridas).",
+        "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från studiens egna enkätfiler (mikrodata, får ej spridas).",
         "files": {d: {"file": _shown(settings.files[d]), "sha256": sha256_file(settings.files[d]),
                       "respondents": len(frames[d])} for d in DATASETS},
     })
@@ -65,4 +69,3 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(paths.raw_dir().resolve()))
     except ValueError:
         return path.name
-
