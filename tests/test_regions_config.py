@@ -64,7 +64,7 @@ def test_mistakes_in_the_new_keys_are_one_line(changes, column, expected):
     with pytest.raises(InputError) as info:
         parse(**changes)
     message = str(info.value)
-    assert f"column {column!r}" in message and expected in message and "\n" not in message
+    assert f"key {column!r}" in message and expected in message and "\n" not in message
 
 
 def test_survey_regions_default_to_the_study_region():
