@@ -42,7 +42,8 @@ def data_notice(synthetic: bool, survey_chapter: bool = True):
 
 # The Typst PDFs' running header, in each Typst document's `include-in-header` (the header must be
 # set before the title block: a `set page` rule in the body would start a new page). It shows only
-# once a document has marked itself synthetic (``report_notice``), so real-data reports carry none.
+# once a document has marked itself synthetic (``report_notice``), so real-data reports carry none, and
+# not on the pages of a chapter of real data between `#gino-real-chapter.update(true)` and `(false)`.
 TYPST_SYNTHETIC_HEADER = (
     "// Tables: long ones break across pages (a captioned table is a figure, which does not break by\n"
     "// default, so its rows would overprint the page foot); cells set ragged-right, unhyphenated and\n"
@@ -51,7 +52,8 @@ TYPST_SYNTHETIC_HEADER = (
     "#show table: set par(justify: false)\n"
     "#show table: set text(hyphenate: false, size: 8.5pt)\n"
     '#let gino-synthetic = state("gino-synthetic", false)\n'
-    '#set page(header: context if gino-synthetic.final() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
+    '#let gino-real-chapter = state("gino-real-chapter", false)\n'
+    '#set page(header: context if gino-synthetic.final() and not gino-real-chapter.get() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
     '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]) })\n'
 )
 
