@@ -41,7 +41,8 @@ def survey_meta() -> dict:
 
 
 def is_synthetic() -> bool:
-    return survey_meta()["data_source"] == "synthetic"
+    """Whether the build read the synthetic twin (``survey_source.json``, which changes only with the source)."""
+    return json.loads(_require("survey_source.json").read_text(encoding="utf-8"))["data_source"] == "synthetic"
 
 
 def municipalities() -> pd.DataFrame:

@@ -23,7 +23,8 @@ def inputs() -> list[Path]:
 
 
 def outputs() -> list[Path]:
-    return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.processed("surveys.meta.json")]
+    return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.processed("surveys.meta.json"),
+            paths.processed("survey_source.json")]
 
 
 def run() -> None:
@@ -55,6 +56,9 @@ def run() -> None:
     for dataset, frame in frames.items():
         with atomic_path(paths.processed(f"{dataset}.parquet")) as tmp:
             frame.to_parquet(tmp, index=False, compression="zstd")
+    # What every document's data notice needs, apart from the file checksums: a changed answer then
+    # re-executes only the notebooks that read the survey itself (analysis/executed_notebooks.py).
+    write_json(paths.processed("survey_source.json"), {"data_source": settings.source})
     write_json(paths.processed("surveys.meta.json"), {
         "data_source": settings.source,
         "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från studiens egna enkätfiler (mikrodata, får ej spridas).",
