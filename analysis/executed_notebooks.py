@@ -89,10 +89,15 @@ def is_current(source: Path, executed: Path, shared: str) -> bool:
 
 
 def _without_quarto_execution(notebook) -> None:
-    """The copy's front matter switches Quarto's execution off: its outputs are already there."""
+    """The copy's front matter switches Quarto's execution off (its outputs are already there) and
+    renders it to HTML only: the notebooks' pages are for reviewers in a browser, and the report's PDF
+    takes their outputs through its embeds; a PDF of every notebook would double Quarto's work."""
     first = notebook.cells[0] if notebook.cells else None
     if first is not None and first.cell_type == "raw":
-        first.source = FRONT_MATTER_EXECUTE.sub(r"\g<1>false", first.source)
+        source = FRONT_MATTER_EXECUTE.sub(r"\g<1>false", first.source)
+        if not re.search(r"^format:", source, re.MULTILINE):
+            source = re.sub(r"\n---\s*$", "\nformat: html\n---", source)
+        first.source = source
 
 
 def execute_notebook(source: Path, executed: Path, timeout: int = 600) -> None:
