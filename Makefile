@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 venv: $(STAMP) hooks
 
-# The pre-commit hook refuses real survey microdata (analysis/guard.py); local to this clone.
+# The pre-commit hook refuses real survey microdata (analysis/survey_data/guard.py); local to this clone.
 hooks:
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
 

@@ -18,8 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from analysis import paths
-from analysis.errors import GinoError, ManyInputErrors
+from analysis.core import paths
+from analysis.core.errors import GinoError, ManyInputErrors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="GINO analysis pipeline: fetch raw public data, build processed data, check against the report.")
@@ -34,7 +34,7 @@ MirrorOption = Annotated[Optional[Path], typer.Option(
 @app.command()
 def fetch(mirror: MirrorOption = None) -> None:
     """Copy the catalogued public snapshots into data/raw from an offline mirror and verify their checksums."""
-    from analysis.fetch import fetch_all
+    from analysis.public_data.fetch import fetch_all
 
     fetch_all(mirror or paths.default_mirror(), progress=lambda r: out.print(f"  {r.action:>7}  {r.id:<22} {r.path.relative_to(paths.raw_dir())}"))
     out.print(f"fetch: all snapshots present and verified in {paths.raw_dir()}")
@@ -46,7 +46,7 @@ def fetch_scb(
     base_url: Annotated[Optional[str], typer.Option(help="PxWebApi 2.0 base URL (default: SCB's).")] = None,
 ) -> None:
     """Download population by kommun, age and sex from SCB's PxWebApi and write it as a raw snapshot."""
-    from analysis import pxweb
+    from analysis.public_data import pxweb
 
     client = pxweb.PxWebClient(base_url or pxweb.DEFAULT_BASE_URL)
     df = pxweb.fetch_population(year, client, progress=lambda done, total: out.print(f"  batch {done}/{total}"))
@@ -61,7 +61,7 @@ def fetch_kolada(
     base_url: Annotated[Optional[str], typer.Option(help="Kolada API v3 base URL (default: Kolada's).")] = None,
 ) -> None:
     """Download the IFO client-survey key figures (U30447–U30453, U30900, U30901) for one year from Kolada's API v3."""
-    from analysis import kolada_api
+    from analysis.public_data import kolada_api
 
     client = kolada_api.KoladaClient(base_url or kolada_api.DEFAULT_BASE_URL)
     frame = kolada_api.fetch_values(client, year)
@@ -97,7 +97,7 @@ def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up 
 
 
 def _print_grid_note() -> None:
-    from analysis.coverage_note import grid_note
+    from analysis.public_data.coverage_note import grid_note
 
     note = grid_note()
     if note:
@@ -107,11 +107,11 @@ def _print_grid_note() -> None:
 @app.command()
 def check() -> None:
     """Verify and validate every raw snapshot, build, and compare with the figures the report publishes."""
-    from analysis.checks import (
+    from analysis.report.checks import (
         comparison_failures, load_comparison, load_kolada_comparison, load_survey_comparison,
         survey_comparison_failures, validate_raw,
     )
-    from analysis.kolada_check import kolada_failures
+    from analysis.client_surveys.kolada_check import kolada_failures
     from analysis.workflow import run_build
 
     _check_config()
@@ -170,7 +170,7 @@ def check() -> None:
 @app.command()
 def synthesize() -> None:
     """Regenerate the synthetic survey twin in data/raw/synthetic (needs 'gino build' of the public data)."""
-    from analysis.synthetic import write_twin
+    from analysis.survey_data.synthetic import write_twin
 
     _check_config()
     for path in write_twin():
@@ -181,7 +181,7 @@ def synthesize() -> None:
 
 def _check_config() -> None:
     """Every configuration file against its schema, all problems at once, before any step reads one."""
-    from analysis.config_schema import check_config_dir
+    from analysis.core.config_schema import check_config_dir
 
     check_config_dir(paths.config_dir())
 
@@ -198,7 +198,7 @@ def _format_number(value) -> str:
 def prerender() -> None:
     """Quarto's pre-render step (after the build): execute the notebooks whose inputs changed into
     reports/notebooks/, and drop the article's frozen results when data or code changed."""
-    from analysis.render import prerender as run_prerender
+    from analysis.report.render import prerender as run_prerender
 
     run_prerender(out.print)
 
@@ -206,10 +206,8 @@ def prerender() -> None:
 @app.command()
 def report() -> None:
     """Build, check, execute the changed notebooks and render the Quarto report (skipped when provably current)."""
-    import os
-
-    from analysis import executed_notebooks, render
-    from analysis.report_check import check_project
+    from analysis.report import render
+    from analysis.report.report_check import check_project
 
     build(force=False)
     check()
@@ -217,25 +215,7 @@ def report() -> None:
     if problems:
         raise ManyInputErrors(problems)
     out.print("report: documents checked (embeds, cross-references, citations, captions and alt text resolve)")
-    started = time.perf_counter()
-    render.prerender(out.print)
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        out.print(f"report: pipeline done and notebooks executed into {executed_notebooks.EXECUTED_DIR.relative_to(paths.ROOT)}/; "
-                  "Quarto is not installed, so the report was not rendered (install Quarto >= 1.6 from "
-                  "https://quarto.org/docs/get-started/ and run 'make report' or 'quarto render')")
-        return
-    fingerprint = render.input_fingerprint(render.quarto_version(quarto))
-    if render.is_current(fingerprint):
-        out.print("report: _site is current (nothing it was rendered from has changed); Quarto was not run")
-        return
-    render.forget()
-    env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable),
-           render.PRERENDERED_VARIABLE: "1"}
-    subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, check=True)
-    render.record(fingerprint)
-    outputs = ", ".join(f"_site/{name}" for name in render.REPORT_OUTPUTS)
-    out.print(f"report: rendered {outputs} and the notebooks' pages ({time.perf_counter() - started:.0f} s)")
+    render.render_report(out.print)
 
 
 @app.command("feedback")
@@ -250,13 +230,13 @@ def feedback_command(
     """
     import os
 
-    from analysis import feedback_documents, report_check
+    from analysis.report import feedback_documents, feedback_jobs, report_check
 
     build(force=False)  # includes the disclosure audit of every published table, the feedback tables too
-    report = report_check.check_documents([d.path for d in feedback_documents.DOCUMENTS])
+    report = report_check.check_documents([d.path for d in feedback_jobs.DOCUMENTS])
     if report.problems:
         raise ManyInputErrors(report.problems)
-    jobs = feedback_documents.jobs()
+    jobs = feedback_jobs.jobs()
     quarto = shutil.which("quarto")
     if quarto is None:
         problems = []
@@ -276,8 +256,8 @@ def feedback_command(
     for job in jobs:
         started = time.time()
         subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)
-        out.print(f"  rendered    {feedback_documents.collect(job, started).relative_to(paths.ROOT)}")
-    out.print(f"feedback: {len(jobs)} files in {feedback_documents.OUTPUT_DIR.relative_to(paths.ROOT)}")
+        out.print(f"  rendered    {feedback_jobs.collect(job, started).relative_to(paths.ROOT)}")
+    out.print(f"feedback: {len(jobs)} files in {feedback_jobs.OUTPUT_DIR.relative_to(paths.ROOT)}")
 
 
 def main() -> None:

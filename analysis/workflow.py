@@ -19,9 +19,9 @@ from types import ModuleType
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
-from analysis import paths
-from analysis.errors import GinoError
-from analysis.files import write_text
+from analysis.core import paths
+from analysis.core.errors import GinoError
+from analysis.core.files import write_text
 from analysis.steps import (
     disclosure, kolada, kolada_region, kolada_surveys, municipalities, population_grid, region_facts,
     survey_figures, surveys,

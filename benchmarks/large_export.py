@@ -28,8 +28,8 @@ READ = """
 import resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from analysis.codebooks import load_codebook
-from analysis.surveys import load_survey
+from analysis.survey_data.codebooks import load_codebook
+from analysis.survey_data.loading import load_survey
 frame = load_survey(Path(sys.argv[1]), load_codebook(sys.argv[2]))
 seconds = time.perf_counter() - t0
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -38,7 +38,7 @@ print(f"{len(frame)} {seconds:.1f} {usage.ru_maxrss / 1024:.0f} {usage.ru_utime 
 
 
 def write_export(path: Path, rows: int, labels: bool, fmt: str) -> None:
-    from analysis.codebooks import load_codebook
+    from analysis.survey_data.codebooks import load_codebook
 
     with open(ROOT / "data/raw/synthetic" / f"{DATASET}_synthetic.csv", encoding="utf-8", newline="") as f:
         header, *body = list(csv.reader(f))

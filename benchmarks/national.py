@@ -8,19 +8,19 @@ and nothing one workload imported or allocated colours the next.
 Workloads (``WORKLOADS``):
 
 ``sparsity``
-    ``analysis.sparsity`` on the full processed tables: density and the share living outside
+    ``analysis.sparsity.measures`` on the full processed tables: density and the share living outside
     tätorter for all 290 municipalities, the distance of every tätort in Sweden to its municipal
     centre and to Umeå, and the population-weighted distance to the centre where the 1 km grid
     exists. The mirror's grid covers Västerbotten (24) and Norrbotten (25) only, so that last
     figure exists for 29 of the 290 municipalities.
 ``generate``
     A synthetic NATIONAL client survey of ``RESPONDENTS`` respondents made by the project's own
-    generator (``analysis.synthetic_travel.generate_client``); see ``national_inputs``. Written to
+    generator (``analysis.survey_data.synthetic_travel.generate_client``); see ``national_inputs``. Written to
     ``WORK/client_survey_national.parquet`` for the analysis workloads. Setup for the analyses,
     timed and measured like them.
 ``headline_indicators``, ``indicators_by_municipality``, ``collapsed_by_municipality``,
 ``distance_form_test``, ``remote_preference_model``
-    The client-survey analyses of ``analysis.client_survey`` on the national survey, called as
+    The client-survey analyses of ``analysis.client_surveys.indicators`` on the national survey, called as
     notebook 03 calls them (``collapsed_by_municipality`` twice: travel distance and meeting form;
     ``distance_form_test`` with its default 1 999 bootstrap resamples).
 ``cramers_v_bootstrap``
@@ -92,7 +92,7 @@ def national_config(base_cfg: dict) -> dict:
     cfg = copy.deepcopy(base_cfg)
     cfg["respondents"] = RESPONDENTS
     cfg["fewest_per_municipality"] = 1
-    # The twin itself is anchored to Kolada (analysis/synthetic_client.py); the national stand-in keeps the
+    # The twin itself is anchored to Kolada (analysis/survey_data/synthetic_client.py); the national stand-in keeps the
     # population-proportional generator with these declared rates (the twin's former assumptions).
     cfg["missing_rate"] = 0.03
     cfg["dont_know_rate"] = {"contact_ease": 0.04, "information_ease": 0.03, "shows_understanding": 0.03,
@@ -120,12 +120,12 @@ def national_inputs():
     import numpy as np
     import pandas as pd
 
-    from analysis import paths
-    from analysis.codebooks import load_codebook
-    from analysis.files import read_yaml
-    from analysis.settings import load_settings
-    from analysis.sparsity import reference_year
-    from analysis.survey_figures import read_published_survey_figures
+    from analysis.core import paths
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.core.files import read_yaml
+    from analysis.core.settings import load_settings
+    from analysis.core.settings import reference_year
+    from analysis.survey_data.published import read_published_survey_figures
 
     municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
     shapes = gpd.read_parquet(paths.processed("municipalities.parquet")).set_index("kommun_kod")
@@ -171,7 +171,7 @@ def _stand_in_check(municipalities, grid, centres, detour: float) -> str:
     """How the pseudo-cell model's expected distance compares with the real grid in counties 24/25."""
     import numpy as np
 
-    from analysis.residence import weighted_distance_to_centre
+    from analysis.public_data.residence import weighted_distance_to_centre
 
     real = weighted_distance_to_centre(grid, centres.reset_index(), detour).set_index("kommun_kod")
     m = municipalities.set_index("kommun_kod").loc[real.index]
@@ -188,9 +188,9 @@ def _stand_in_check(municipalities, grid, centres, detour: float) -> str:
 def _survey_frame(work: Path):
     import pandas as pd
 
-    from analysis import paths
-    from analysis.codebooks import load_codebook
-    from analysis.survey_figures import read_published_survey_figures
+    from analysis.core import paths
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.survey_data.published import read_published_survey_figures
 
     municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
     codebook = national_codebook(load_codebook(BASE), municipalities)
@@ -205,25 +205,25 @@ def prepare(name: str, work: Path, subsample: int | None = None):
     import numpy as np
     import pandas as pd
 
-    from analysis import paths
+    from analysis.core import paths
 
     if name == "sparsity":
         import geopandas as gpd
 
-        from analysis import sparsity
-        from analysis.settings import load_settings
-        from analysis.synthetic import synthetic_config_path
-        from analysis.files import read_yaml
+        from analysis.sparsity import measures as sparsity
+        from analysis.core.settings import load_settings
+        from analysis.survey_data.synthetic import synthetic_config_path
+        from analysis.core.files import read_yaml
 
         t = time.perf_counter()
         municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
         tatorter = gpd.read_parquet(paths.processed("tatorter.parquet"))
         grid = gpd.read_parquet(paths.processed("population_grid.parquet"))
         load = time.perf_counter() - t
-        ref_year = sparsity.reference_year(load_settings().grid_reference_layer)
+        ref_year = reference_year(load_settings().grid_reference_layer)
         detour = float(read_yaml(synthetic_config_path(), "synthetic-twin configuration")[BASE]["detour_factor"])
         codes = sorted(municipalities["kommun_kod"])
-        from analysis.regions import load_regions, reference_kommun
+        from analysis.public_data.regions import load_regions, reference_kommun
         hub = reference_kommun(load_regions(), municipalities)  # the configured reference town
 
         def call():
@@ -251,7 +251,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
         return call, describe
 
     if name == "generate":
-        from analysis.synthetic_travel import generate_client
+        from analysis.survey_data.synthetic_travel import generate_client
 
         t = time.perf_counter()
         codebook, figures, cfg, population, cells, centres, notes = national_inputs()
@@ -273,7 +273,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
 
         return call, describe
 
-    from analysis import client_survey
+    from analysis.client_surveys import indicators as client_survey
 
     frame, codebook, figures = _survey_frame(work)
     if subsample:
@@ -308,7 +308,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
                     for i, r in table.iterrows()]
         return (lambda: client_survey.distance_form_test(frame)), describe
     if name == "cramers_v_bootstrap":
-        from analysis import stats
+        from analysis.core import stats
 
         def call():
             both, collapsed = client_survey.answered_both(frame), client_survey.collapsed_answers(frame)

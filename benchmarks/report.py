@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.paths import copy_repository  # noqa: E402
+from analysis.core.paths import copy_repository  # noqa: E402
 
 EXECUTED = re.compile(r"^\s+executed\s+(notebooks/\S+)", re.MULTILINE)
 KEPT = re.compile(r"^\s+kept\s+(notebooks/\S+)", re.MULTILINE)

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import national  # noqa: E402
 
-from analysis import paths  # noqa: E402
+from analysis.core import paths  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -284,14 +284,14 @@ def time_change(bench, data: Path, path: Path, changed: bytes, repeat: int, titl
 FLOOR_CODE = r'''
 import json, statistics, sys, time
 from pathlib import Path
-from analysis import paths
-from analysis.catalog import load_catalog
-from analysis.codebooks import load_codebooks
-from analysis.settings import load_settings, load_survey_settings
-from analysis.sources import (read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use,
+from analysis.core import paths
+from analysis.public_data.catalog import load_catalog
+from analysis.survey_data.codebooks import load_codebooks
+from analysis.core.settings import load_settings, load_survey_settings
+from analysis.public_data.sources import (read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use,
                               read_population, read_published_facts, read_tatorter)
-from analysis.survey_figures import read_published_survey_figures
-from analysis.surveys import load_survey
+from analysis.survey_data.published import read_published_survey_figures
+from analysis.survey_data.loading import load_survey
 
 repeat = int(sys.argv[1])
 cat, settings, surveys = load_catalog(), load_settings(), load_survey_settings()
@@ -352,7 +352,7 @@ def measure_floor(bench: Bench, data: Path, repeat: int, builds: dict) -> None:
 
 NOTEBOOK_CODE = r'''
 import json
-from analysis.notebooks import execute_all
+from analysis.report.notebooks import execute_all
 for path, seconds in execute_all():
     print(json.dumps({"notebook": path.name, "seconds": seconds}), flush=True)
 '''
@@ -361,7 +361,7 @@ for path, seconds in execute_all():
 def measure_notebooks(data: Path) -> None:
     import json
 
-    say("== notebooks: analysis.notebooks.execute_all in a subprocess (GINO_DATA_DIR = the benchmark's data)")
+    say("== notebooks: analysis.report.notebooks.execute_all in a subprocess (GINO_DATA_DIR = the benchmark's data)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GINO_")}
     env["GINO_DATA_DIR"] = str(data)
     started = time.perf_counter()

@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.core import paths
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests sit in one folder per package and import helpers from each other by module name
+# (``from test_feedback import POSTER_2018``): every folder is importable, whichever ones pytest collects.
+for _folder in sorted(p for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name not in ("fixtures", "__pycache__")):
+    if str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
 DEFAULT_SURVEYS_YAML = """\
 # The test suite's survey settings: always the synthetic twin, whatever config/surveys.yaml says.
 source: synthetic

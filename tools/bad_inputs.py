@@ -11,7 +11,7 @@ are imported from the test modules, so a case added there appears here too.
 
 Paths are shown as the messages show them, with the temporary directory replaced by ``<tmp>``
 and local ports by ``<port>``, so the report is the same on every run.
-``tests/test_bad_input_report.py`` checks that the committed report is current.
+``tests/pipeline/test_bad_input_report.py`` checks that the committed report is current.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The test modules import each other's helpers as top-level modules (``from conftest import ...``),
 # as pytest's default import mode makes them; the same names are used here, so in a pytest run
 # the modules already imported are reused.
-for _path in (ROOT, ROOT / "tests"):
+for _path in (ROOT, ROOT / "tests", *sorted(p for p in (ROOT / "tests").iterdir()
+                                           if p.is_dir() and p.name not in ("fixtures", "__pycache__"))):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
@@ -136,10 +137,10 @@ def environment(**values: str) -> Iterator[None]:
 
 
 def raw_snapshot_cases() -> list[BadInput]:
-    """tests/test_bad_inputs.py: the raw public snapshots (CSV tables and GeoPackages)."""
+    """tests/public_data/test_bad_inputs.py: the raw public snapshots (CSV tables and GeoPackages)."""
     import test_bad_inputs as t
 
-    from analysis.sources import (
+    from analysis.public_data.sources import (
         read_areas, read_grid_layer, read_kommuner, read_land_use, read_population, read_published_facts,
         read_tatorter,
     )
@@ -264,13 +265,13 @@ def raw_snapshot_cases() -> list[BadInput]:
 
 
 def compare_facts(entity: str, measure: str) -> Callable[[Context], object]:
-    """tests/test_cleaning.py's published-figure check, run as the region-facts step runs it: from a file."""
+    """tests/public_data/test_cleaning.py's published-figure check, run as the region-facts step runs it: from a file."""
     def run(ctx: Context):
         import test_bad_inputs as t
         import test_cleaning as c
 
-        from analysis.facts import compare_published, region_facts
-        from analysis.sources import read_published_facts
+        from analysis.public_data.region_facts import compare_published, region_facts
+        from analysis.public_data.sources import read_published_facts
 
         path = t.write_csv(ctx.dir, [f"f,d,1,,{entity},{measure},approx,0,,s"], header=t.PUBLISHED_HEADER,
                            name="region_facts.csv")
@@ -280,11 +281,11 @@ def compare_facts(entity: str, measure: str) -> Callable[[Context], object]:
 
 
 def survey_corpus_cases() -> list[BadInput]:
-    """tests/test_malformed_surveys.py: the committed corpus of malformed survey exports."""
+    """tests/survey_data/test_malformed_surveys.py: the committed corpus of malformed survey exports."""
     import test_malformed_surveys as t
 
-    from analysis.codebooks import load_codebook
-    from analysis.surveys import load_survey
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.survey_data.loading import load_survey
 
     spec = importlib.util.spec_from_file_location("make_malformed", t.FIXTURES / "make_malformed.py")
     generator = importlib.util.module_from_spec(spec)
@@ -298,12 +299,12 @@ def survey_corpus_cases() -> list[BadInput]:
 
 
 def survey_config_cases() -> list[BadInput]:
-    """tests/test_survey_loading.py: more survey exports, codebook mistakes and the survey settings."""
+    """tests/survey_data/test_survey_loading.py: more survey exports, codebook mistakes and the survey settings."""
     import test_survey_loading as t
 
-    from analysis.codebooks import load_codebook
-    from analysis.settings import load_survey_settings
-    from analysis.surveys import load_survey
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.core.settings import load_survey_settings
+    from analysis.survey_data.loading import load_survey
 
     cases = []
     synthetic = t.synthetic_csv("client_survey_2019").read_text(encoding="utf-8").splitlines()
@@ -372,11 +373,11 @@ def survey_config_cases() -> list[BadInput]:
 
 
 def awkward_corpus_cases() -> list[BadInput]:
-    """tests/test_awkward_surveys.py: the committed corpus of awkward survey exports."""
+    """tests/survey_data/test_awkward_surveys.py: the committed corpus of awkward survey exports."""
     import test_awkward_surveys as t
 
-    from analysis.codebooks import load_codebook
-    from analysis.surveys import load_survey
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.survey_data.loading import load_survey
 
     builders = t.generator().BUILDERS
     return [BadInput("survey export (layout and format)", f"`{case.file}`",
@@ -386,7 +387,7 @@ def awkward_corpus_cases() -> list[BadInput]:
 
 
 def config_file_cases() -> list[BadInput]:
-    """tests/test_config_files.py: hand-edited configuration files and codebooks."""
+    """tests/core/test_config_files.py: hand-edited configuration files and codebooks."""
     import test_config_files as t
 
     return [BadInput("configuration YAML" if case.file != "codebook" else "survey codebook",
@@ -402,13 +403,13 @@ def copy_data(directory: Path) -> Path:
 
 
 def other_config_cases() -> list[BadInput]:
-    """tests/test_cleaning.py (regions.yaml), tests/test_ideas.py (ideas.csv), and the pipeline settings."""
+    """tests/public_data/test_cleaning.py (regions.yaml), tests/ideas/test_ideas.py (ideas.csv), and the pipeline settings."""
     import test_cleaning as c
     import test_ideas as i
 
-    from analysis.ideas import read_ideas
-    from analysis.regions import load_regions
-    from analysis.settings import load_settings
+    from analysis.ideas.inventory import read_ideas
+    from analysis.public_data.regions import load_regions
+    from analysis.core.settings import load_settings
 
     cases = []
     category = "region configuration"
@@ -457,9 +458,9 @@ def other_config_cases() -> list[BadInput]:
 
 
 def catalog_cases() -> list[BadInput]:
-    """tests/test_fetch.py and tests/test_cli.py: the catalog, the mirror and the snapshots in data/raw."""
-    from analysis.catalog import load_catalog
-    from analysis.fetch import fetch_all, fetch_snapshot
+    """tests/public_data/test_fetch.py and tests/pipeline/test_cli.py: the catalog, the mirror and the snapshots in data/raw."""
+    from analysis.public_data.catalog import load_catalog
+    from analysis.public_data.fetch import fetch_all, fetch_snapshot
 
     category = "catalog and fetch"
 
@@ -517,10 +518,11 @@ def catalog_cases() -> list[BadInput]:
 
 
 def pxweb_cases() -> list[BadInput]:
-    """tests/test_pxweb.py: SCB's PxWeb API answering badly, or not at all (a local server stands in)."""
+    """tests/public_data/test_pxweb.py: SCB's PxWeb API answering badly, or not at all (a local server stands in)."""
     import test_pxweb as t
 
-    from analysis.pxweb import PxWebClient, fetch_population, write_population_snapshot
+    from analysis.public_data.pxweb import fetch_population, write_population_snapshot
+    from analysis.public_data.pxweb_transport import PxWebClient
 
     category = "SCB PxWeb API"
 
@@ -606,7 +608,7 @@ def normalise(line: str, directory: Path) -> str:
 
 
 def run_case(case: BadInput, directory: Path, servers: dict) -> Outcome:
-    from analysis.errors import GinoError, ManyInputErrors
+    from analysis.core.errors import GinoError, ManyInputErrors
 
     try:
         case.run(Context(directory, servers))
@@ -707,7 +709,7 @@ def render(outcomes: list[Outcome]) -> str:
         "",
         "`tools/bad_inputs.py` builds each input in a temporary directory (shown as `<tmp>`; local ports as "
         "`<port>`) and runs it through the reader the `gino` commands call; the survey corpus is "
-        "`tests/fixtures/surveys/malformed/`. `tests/test_bad_input_report.py` fails when this file is out of date. "
+        "`tests/fixtures/surveys/malformed/`. `tests/pipeline/test_bad_input_report.py` fails when this file is out of date. "
         "Cases marked † are checked by a reader but not yet tried by any test.",
         "",
         "| # | category | case | message shown to the user |",

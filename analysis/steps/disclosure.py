@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis import survey_scope
-from analysis.codebooks import DATASETS, codebook_dir
-from analysis.settings import survey_settings_path
+from analysis.core import paths
+from analysis.survey_data import scope as survey_scope
+from analysis.survey_data.codebooks import DATASETS, codebook_dir
+from analysis.core.settings import survey_settings_path
 
 
 def inputs() -> list[Path]:
@@ -22,10 +22,10 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis import disclosure
-    from analysis.errors import ManyInputErrors
-    from analysis.files import write_csv
-    from analysis.publications import audit, published_cells
+    from analysis.core import disclosure
+    from analysis.core.errors import ManyInputErrors
+    from analysis.core.files import write_csv
+    from analysis.report.publications import audit, published_cells
 
     frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
     cells = published_cells(frames, survey_scope.scoped_codebooks())  # real data: configured municipalities

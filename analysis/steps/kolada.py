@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis.codebooks import codebook_dir
+from analysis.core import paths
+from analysis.survey_data.codebooks import codebook_dir
 
 CLIENT_SURVEYS = ("client_survey_2018", "client_survey_2019")
 OUTPUTS = ("kolada_pairs.csv", "kolada_poster_rules.csv", "kolada_poster_rule_summary.csv",
@@ -29,15 +29,15 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.catalog import snapshot
-    from analysis.codebooks import load_codebooks
-    from analysis.files import write_csv
-    from analysis.kolada import client_survey_values, read_kpi_values
-    from analysis.kolada_pairs import candidate_pairs
-    from analysis.kolada_reconcile import (
+    from analysis.public_data.catalog import snapshot
+    from analysis.survey_data.codebooks import load_codebooks
+    from analysis.core.files import write_csv
+    from analysis.public_data.kolada import client_survey_values, read_kpi_values
+    from analysis.public_data.kolada_pairs import candidate_pairs
+    from analysis.survey_data.kolada_reconcile import (
         poster_consistency, poster_figures, published_facts_against_kolada, rule_summary,
     )
-    from analysis.survey_figures import read_published_survey_figures
+    from analysis.survey_data.published import read_published_survey_figures
 
     entry = snapshot("kolada_client_survey")
     entry.verify()

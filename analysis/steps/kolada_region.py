@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis.codebooks import codebook_dir
+from analysis.core import paths
+from analysis.survey_data.codebooks import codebook_dir
 
 OUTPUTS = ("kolada_indicators.csv", "kolada_national_distribution.csv", "kolada_groups.csv", "kolada_trends.csv",
            "kolada_ifo_costs.csv")
@@ -23,12 +23,12 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
-    from analysis import kolada_region as kr
-    from analysis.catalog import snapshot
-    from analysis.codebooks import load_codebook
-    from analysis.files import write_csv
-    from analysis.kolada import read_groups, read_kpi_values
-    from analysis.kolada_context import cost_against_country
+    from analysis.client_surveys import kolada_region as kr
+    from analysis.public_data.catalog import snapshot
+    from analysis.survey_data.codebooks import load_codebook
+    from analysis.core.files import write_csv
+    from analysis.public_data.kolada import read_groups, read_kpi_values
+    from analysis.client_surveys.kolada_context import cost_against_country
 
     values = read_kpi_values(snapshot("kolada_client_survey").path)
     groups = read_groups(snapshot("kolada_municipality_groups").path)

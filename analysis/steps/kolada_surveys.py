@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis.codebooks import codebook_dir
+from analysis.core import paths
+from analysis.survey_data.codebooks import codebook_dir
 
 CLIENT_SURVEYS = ("client_survey_2018", "client_survey_2019")
 
@@ -23,11 +23,11 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.catalog import snapshot
-    from analysis.codebooks import load_codebooks
-    from analysis.files import write_csv
-    from analysis.kolada import client_survey_values, read_kpi_values
-    from analysis.kolada_check import compare_with_kolada
+    from analysis.public_data.catalog import snapshot
+    from analysis.survey_data.codebooks import load_codebooks
+    from analysis.core.files import write_csv
+    from analysis.public_data.kolada import client_survey_values, read_kpi_values
+    from analysis.client_surveys.kolada_check import compare_with_kolada
 
     values = read_kpi_values(snapshot("kolada_client_survey").path)
     names = dict(zip(values["kommun_kod"], values["municipality"]))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from analysis import paths
-from analysis.catalog import snapshot
-from analysis.settings import load_settings, settings_path
+from analysis.core import paths
+from analysis.public_data.catalog import snapshot
+from analysis.core.settings import load_settings, settings_path
 
 SNAPSHOTS = ["kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015", "tatorter_2020"]
 
@@ -30,11 +30,11 @@ def outputs() -> list[Path]:
 def run() -> None:
     import geopandas as gpd
 
-    from analysis.demography import municipal_demography
-    from analysis.files import write_csv, write_geoparquet, write_json
-    from analysis.geography import mark_centres, municipal_areas, tatort_summary
-    from analysis.regions import load_regions, membership
-    from analysis.sources import read_areas, read_kommuner, read_lan, read_land_use, read_population, read_tatorter
+    from analysis.public_data.demography import municipal_demography
+    from analysis.core.files import write_csv, write_geoparquet, write_json
+    from analysis.public_data.geography import mark_centres, municipal_areas, tatort_summary
+    from analysis.public_data.regions import load_regions, membership
+    from analysis.public_data.sources import read_areas, read_kommuner, read_lan, read_land_use, read_population, read_tatorter
 
     snaps = {i: snapshot(i) for i in snapshot_ids()}
     for s in snaps.values():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis.catalog import grid_snapshots
-from analysis.settings import load_settings, settings_path
+from analysis.core import paths
+from analysis.public_data.catalog import grid_snapshots
+from analysis.core.settings import load_settings, settings_path
 
 COVERAGE = "population_grid_coverage.csv"
 
@@ -31,8 +31,8 @@ def _layer_cells(grids, layer: str, kommuner, max_m: float):
     with their kommun, and what was left out."""
     import pandas as pd
 
-    from analysis.geography import assign_cells, swedish_cells
-    from analysis.sources import read_grid_layer
+    from analysis.public_data.geography import assign_cells, swedish_cells
+    from analysis.public_data.sources import read_grid_layer
 
     layer_cells = pd.concat([read_grid_layer(s.path, layer) for s in grids], ignore_index=True)
     layer_cells = layer_cells.drop_duplicates("cell_id").reset_index(drop=True)
@@ -53,7 +53,7 @@ def run() -> None:
     import geopandas as gpd
     import pandas as pd
 
-    from analysis.files import write_csv, write_geoparquet
+    from analysis.core.files import write_csv, write_geoparquet
 
     grids = grid_snapshots()
     for s in grids:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from analysis import paths
+from analysis.core import paths
 
 PUBLISHED = "region_facts.csv"
 PUBLISHED_REGIONS = "regions.yaml"  # the regions the published figures refer to (the GINO report's own)
@@ -23,10 +23,10 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.facts import compare_published, region_facts
-    from analysis.files import read_yaml, write_csv
-    from analysis.regions import membership, parse_regions
-    from analysis.sources import read_published_facts
+    from analysis.public_data.region_facts import compare_published, region_facts
+    from analysis.core.files import read_yaml, write_csv
+    from analysis.public_data.regions import membership, parse_regions
+    from analysis.public_data.sources import read_published_facts
 
     municipalities = pd.read_csv(paths.processed("municipalities.csv"), dtype={"kommun_kod": str, "lan_kod": str})
     members = pd.read_csv(paths.processed("region_members.csv"), dtype={"kommun_kod": str})

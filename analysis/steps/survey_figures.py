@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from analysis import paths
-from analysis import survey_scope
-from analysis.codebooks import DATASETS, codebook_dir
-from analysis.settings import survey_settings_path
+from analysis.core import paths
+from analysis.survey_data import scope as survey_scope
+from analysis.survey_data.codebooks import DATASETS, codebook_dir
+from analysis.core.settings import survey_settings_path
 
 PUBLISHED = "survey_figures.csv"
 
@@ -26,8 +26,8 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.files import write_csv
-    from analysis.survey_figures import compare_published_surveys, read_published_survey_figures
+    from analysis.core.files import write_csv
+    from analysis.survey_data.published import compare_published_surveys, read_published_survey_figures
 
     codebooks = survey_scope.scoped_codebooks()  # on real data: the configured regions' municipalities
     frames = {d: pd.read_parquet(paths.processed(f"{d}.parquet")) for d in DATASETS}
@@ -37,7 +37,7 @@ def run() -> None:
                                            file=paths.published_dir() / PUBLISHED)
     # A figure that no Kolada-consistent data can reproduce under its stated rule is a conflict between
     # the two published sources, shown as such by the check rather than counted as a failure of the data.
-    from analysis.kolada_reconcile import stored_rule_conflicts
+    from analysis.survey_data.kolada_reconcile import stored_rule_conflicts
 
     rules = pd.read_csv(paths.processed("kolada_poster_rules.csv"))
     conflicts = stored_rule_conflicts(rules)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import paths
-from analysis.codebooks import DATASETS, codebook_dir, load_codebooks
-from analysis.settings import load_survey_settings, survey_settings_path
+from analysis.core import paths
+from analysis.survey_data.codebooks import DATASETS, codebook_dir, load_codebooks
+from analysis.core.settings import load_survey_settings, survey_settings_path
 
 
 def inputs() -> list[Path]:
-    from analysis import survey_scope
+    from analysis.survey_data import scope as survey_scope
 
     settings = load_survey_settings()
     # A missing export is reported by run(), all of them in one line, rather than by the workflow.
@@ -28,11 +28,11 @@ def outputs() -> list[Path]:
 
 
 def run() -> None:
-    from analysis.errors import GinoError, ManyInputErrors, display_path
-    from analysis.files import atomic_path, sha256_file, write_json
-    from analysis.synthetic import NOTICE
-    from analysis.survey_scope import scoped_codebook
-    from analysis.surveys import load_survey
+    from analysis.core.errors import GinoError, ManyInputErrors, display_path
+    from analysis.core.files import atomic_path, sha256_file, write_json
+    from analysis.survey_data.synthetic import NOTICE
+    from analysis.survey_data.scope import scoped_codebook
+    from analysis.survey_data.loading import load_survey
 
     settings = load_survey_settings()
     missing = [f for f in settings.files.values() if not f.exists()]
@@ -57,7 +57,7 @@ def run() -> None:
         with atomic_path(paths.processed(f"{dataset}.parquet")) as tmp:
             frame.to_parquet(tmp, index=False, compression="zstd")
     # What every document's data notice needs, apart from the file checksums: a changed answer then
-    # re-executes only the notebooks that read the survey itself (analysis/executed_notebooks.py).
+    # re-executes only the notebooks that read the survey itself (analysis/report/executed_notebooks.py).
     write_json(paths.processed("survey_source.json"), {"data_source": settings.source})
     write_json(paths.processed("surveys.meta.json"), {
         "data_source": settings.source,

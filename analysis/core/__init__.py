@@ -1,0 +1,1 @@
+"""Core: file locations, errors, atomic files, settings, config schemas, statistics and disclosure rules."""

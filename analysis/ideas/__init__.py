@@ -1,0 +1,1 @@
+"""The idea inventory and its figure."""

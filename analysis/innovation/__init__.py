@@ -1,0 +1,1 @@
+"""Innovation climate: statistics, Swedish tables and figures."""

@@ -1,0 +1,1 @@
+"""Presentation helpers: Swedish number formatting, plot style, Markdown and table display."""

@@ -1,0 +1,202 @@
+"""Presentation helpers for notebooks and the report: Swedish tables, the synthetic-data notice."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.core.disclosure import ALL, MERGED, SUPPRESSED
+from analysis.presentation.formatting import sv_number, sv_percent
+
+SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
+                    "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
+                    "frågor, kommuner och roller är konstruerade.")
+SYNTHETIC_NOTICE_SHORT = ("**Syntetiska data:** påhittade svar som återger rapportens publicerade siffror, "
+                          "inte GINO-studiens svar.")
+REAL_NOTICE = "**Verkliga enkätdata** från studiens egna enkätfiler (endast aggregerade resultat redovisas)."
+SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
+                "client_survey_2019": "Brukarenkäten 2019"}
+DATA_SOURCES = {"synthetic": "syntetiska", "real": "verkliga"}
+TESTS = {"chi-square": "chitvåtest", "Fisher exact": "Fishers exakta test",
+         "Fisher–Freeman–Halton (permutation)": "Fisher–Freeman–Halton-test (permutation)"}
+RULES = {"equal": "lika", "percent": "hela procent", "of_ten": "N av 10", "greater_than": "större än",
+         "less_than": "mindre än", "between": "inom intervallet", "approx": "ungefär (med tolerans)",
+         "just_below": "strax under"}
+
+
+# The Typst PDFs' running header, in each Typst document's `include-in-header` (the header must be
+# set before the title block: a `set page` rule in the body would start a new page). It shows only
+# once a document has marked itself synthetic (``report_notice``), so real-data reports carry none, and
+# not on the pages of a chapter of real data between `#gino-real-chapter.update(true)` and `(false)`.
+TYPST_SYNTHETIC_HEADER = (
+    "// Tables: long ones break across pages (a captioned table is a figure, which does not break by\n"
+    "// default, so its rows would overprint the page foot); cells set ragged-right, unhyphenated and\n"
+    "// a little smaller, so that columns take the width of their content and names stay whole.\n"
+    "#show figure: set block(breakable: true)\n"
+    "#show table: set par(justify: false)\n"
+    "#show table: set text(hyphenate: false, size: 8.5pt)\n"
+    '#let gino-synthetic = state("gino-synthetic", false)\n'
+    '#let gino-real-chapter = state("gino-real-chapter", false)\n'
+    '#set page(header: context if gino-synthetic.final() and not gino-real-chapter.get() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
+    '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]) })\n'
+)
+
+
+def report_notice(synthetic: bool) -> str:
+    """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout, and
+    for synthetic data a raw Typst block (other formats skip it) that switches on the running header
+    ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF."""
+    if not synthetic:
+        return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{REAL_NOTICE}\n:::\n"
+    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n"
+    return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{SYNTHETIC_NOTICE}\n:::\n"
+
+
+def share_ci(share, low, high, decimals: int = 0) -> str:
+    """``0.71, 0.58, 0.81 -> '71 % (58–81)'``; a suppressed or missing share -> '–'."""
+    if pd.isna(share):
+        return SUPPRESSED
+    return f"{sv_percent(share, decimals)} ({sv_number(low * 100, decimals)}–{sv_number(high * 100, decimals)})"
+
+
+def swedish_text(values: pd.Series) -> pd.Series:
+    """Text cells shown the Swedish way: decimal comma in numbers, 'ja'/'nej' for True/False."""
+    import re
+
+    return values.astype(str).map(lambda v: {"True": "ja", "False": "nej"}.get(v, re.sub(r"(?<=\d)\.(?=\d)", ",", v)))
+
+
+def number_text(value) -> str:
+    """A number held as text, shown the Swedish way (whole numbers with thousands spaces, else two
+    decimals below 100 and none above); other text unchanged."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return swedish_text(pd.Series([value])).iloc[0]
+    return sv_number(x, 0 if x == round(x) or abs(x) >= 100 else 2)
+
+
+def count(n) -> str:
+    return SUPPRESSED if pd.isna(n) else sv_number(int(n))
+
+
+def p_value(p) -> str:
+    """p-values the Swedish way, '< 0,001' below one in a thousand."""
+    if pd.isna(p):
+        return SUPPRESSED
+    return "< 0,001" if p < 0.001 else sv_number(p, 3)
+
+
+ALL_SUPPRESSED = ("Tabellen redovisas inte: alla dess värden för enskilda grupper avser färre svarande än "
+                  "röjandegränsen och skulle bara visa tecknet för dold uppgift.")
+NUMERIC_CELL = re.compile(r"^[<>≈~]?\s*[−–-]?\d(?:[\d\s,.%–−()/+-]|av|till)*$|^–$")
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    """A column of numbers, shares or intervals ('44 % (31–58)', '< 0,001', '12 av 50'), suppressed ones allowed."""
+    text = column.astype(str).str.strip()
+    return bool(len(text)) and text.str.match(NUMERIC_CELL).all() and not text.eq(SUPPRESSED).all()
+
+
+# About how many characters of 8.5 pt type fit across A4 with 2 cm margins, and what a cell's inset
+# (6 pt each side) costs in characters. A table that fits is left to size itself to its content.
+LINE_CHARACTERS = 120
+CELL_INSET = 3
+TEXT_COLUMN_CAP = 40  # a text column wider than this wraps rather than squeezing the others
+
+
+def _longest_word(texts) -> int:
+    return max((len(word) for text in texts for word in str(text).split()), default=1)
+
+
+def column_widths(table: pd.DataFrame) -> list[float] | None:
+    """Relative column widths for a table too wide to size itself, else None.
+
+    Typst sizes unspecified columns to their content and, when they do not fit, squeezes the widest
+    one hardest: a column of names becomes a word a line while columns of short numbers keep the
+    width of their headings. Here every column first gets what must not break (its longest word;
+    a number, share or interval whole), then the room left is shared out towards each column's
+    natural width (text columns counted up to ``TEXT_COLUMN_CAP`` characters).
+    """
+    least, wanted = [], []
+    for i, name in enumerate(table.columns):
+        cells = table.iloc[:, i].astype(str)
+        longest_cell = int(cells.str.len().max()) if len(cells) else 1
+        numeric = i > 0 and _is_numeric(table.iloc[:, i])
+        must = max(_longest_word([name]), longest_cell if numeric else _longest_word(cells))
+        least.append(must + CELL_INSET)
+        wanted.append(max(must, longest_cell if numeric else min(longest_cell, TEXT_COLUMN_CAP)) + CELL_INSET)
+    if sum(wanted) <= LINE_CHARACTERS:
+        return None
+    if sum(least) >= LINE_CHARACTERS:
+        widths = least  # it cannot fit: keep every word and number whole, in proportion
+    else:
+        share = (LINE_CHARACTERS - sum(least)) / (sum(wanted) - sum(least))
+        widths = [lo + (w - lo) * share for lo, w in zip(least, wanted)]
+    return [w / sum(widths) for w in widths]
+
+
+def html_table(table: pd.DataFrame) -> str:
+    """A plain HTML table: text columns aligned left, columns of numbers right; column widths only
+    where the table is too wide to size itself (``column_widths``)."""
+    import html
+
+    aligns = ["right" if i and _is_numeric(table.iloc[:, i]) else "left" for i in range(table.shape[1])]
+
+    def row(cells, tag: str) -> str:
+        return "<tr>" + "".join(f'<{tag} style="text-align: {a};">{html.escape(str(c))}</{tag}>'
+                                for c, a in zip(cells, aligns)) + "</tr>"
+
+    widths = column_widths(table)
+    cols = ("<colgroup>" + "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths) + "</colgroup>\n"
+            if widths else "")
+    head = row(table.columns, "th")
+    body = "\n".join(row(values, "td") for values in table.itertuples(index=False))
+    return f"<table>\n{cols}<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def read_html_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """The tables ``html_table`` wrote into ``text``, as (header, rows) of cell texts: what a reader
+    of the output sees, for checks that read documents back."""
+    import html
+
+    tables = []
+    for table in re.findall(r"<table>(.*?)</table>", text, re.DOTALL):
+        rows = [[html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)]
+        if rows:
+            tables.append((rows[0], rows[1:]))
+    return tables
+
+
+def only_totals_shown(table: pd.DataFrame) -> bool:
+    """True if every value (all but the first, label column) is suppressed, or suppressed in every row
+    but the regional total's: such a table tells a reader nothing beyond the total."""
+    if table.shape[1] < 2 or not len(table):
+        return False
+    values = table.iloc[:, 1:].astype(str)
+    hidden = values.isin([SUPPRESSED, ""]).all(axis=1)
+    totals = table.iloc[:, 0].astype(str).isin([ALL, "Samtliga", "Totalt"])
+    return bool((hidden | totals).all() and not totals.all())
+
+
+def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | None = None):
+    """A table as Markdown output holding an HTML table, which Quarto turns into a real table in HTML,
+    Typst and Word. Not a pipe table: pandoc gives a pipe table wider than 72 characters relative
+    column widths from its dashes alone, which crush the columns of a PDF. A table whose every shown value
+    (but the total's) is suppressed is not published; a sentence says so instead."""
+    from IPython.display import Markdown
+
+    shown = table.reset_index() if index else table
+    if only_totals_shown(shown):
+        return Markdown(ALL_SUPPRESSED + "\n")
+    # A raw HTML block: Quarto parses the tables in it into real tables for every format.
+    raw = f"```{{=html}}\n{html_table(shown)}\n```\n"
+    return Markdown(raw + (f"\n{footnote}\n" if footnote else ""))
+
+
+def group_order(labels) -> list[str]:
+    """Municipalities alphabetically, then the merged row, then the regional total, as present."""
+    present = set(labels)
+    return sorted(present - {MERGED, ALL}) + [label for label in (MERGED, ALL) if label in present]

@@ -1,0 +1,110 @@
+"""Kolada (RKA) snapshots: readers and the facts about SKR's IFO client survey that the pipeline relies on.
+
+Kolada publishes the client-survey key figures ("Brukarbedömning individ- och familjeomsorg")
+per municipality where at least five answered, with "Vet inte/ingen åsikt" left out of the
+denominator, and no national value. The readers validate every cell and return typed frames;
+the constants map the surveys' codebook variables to Kolada's KPI ids (from the KPI
+definitions' question wording, ``kpi_definitioner_ifo.csv``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.public_data.schemas import integer, matches, number, one_of, text_column, validate
+
+# Codebook variable -> Kolada KPI (IFO total). The KPI descriptions quote the questions:
+# U30450 "inflytande" is "Frågar socialsekreteraren efter dina synpunkter …", U30451 "påverka hjälp"
+# is "Hur mycket har du kunnat påverka vilken typ av hjälp du får …".
+ITEM_KPIS = {
+    "contact_ease": "U30447",
+    "information_ease": "U30448",
+    "shows_understanding": "U30449",
+    "asks_views": "U30450",
+    "can_influence": "U30451",
+    "overall_satisfaction": "U30452",
+    "situation_improved": "U30453",
+}
+RESPONDENTS_KPI = "U30901"    # persons who answered at least one question
+RESPONSE_RATE_KPI = "U30900"
+PUBLICATION_THRESHOLD = 5     # Kolada: a value only where at least five answered
+REGION_GROUP = "G122469"      # "Region 10 (ovägt medel)"
+COUNTRY = "0000"
+GENDERS = ("T", "K", "M")
+
+
+def _read(path: Path, columns: dict) -> pd.DataFrame:
+    from analysis.public_data.sources import read_csv_text
+
+    raw = read_csv_text(path)
+    validate(raw, pa.DataFrameSchema(columns), path)
+    return raw
+
+
+def read_kpi_values(path: Path) -> pd.DataFrame:
+    """A Kolada values file (``kpi_id, kpi_title, municipality_id, municipality, year, gender, value``).
+
+    ``municipality_id`` comes back as a 4-digit code (Riket is ``0000``), ``year`` as int,
+    ``value`` as float at the stored precision.
+    """
+    raw = _read(path, {
+        "kpi_id": text_column(matches(r"[A-Z]\d{5}", "a Kolada KPI id such as U30447")),
+        "kpi_title": text_column(),
+        "municipality_id": text_column(matches(r"\d{1,4}", "a kommun code (Riket is 0 or 0000)")),
+        "municipality": text_column(),
+        "year": text_column(integer(1990, 2100)),
+        "gender": text_column(one_of(GENDERS)),
+        "value": text_column(number()),
+    })
+    unique = raw.duplicated(["kpi_id", "municipality_id", "year", "gender"], keep=False)
+    if unique.any():
+        from analysis.core.errors import InputError
+
+        i = int(unique.to_numpy().nonzero()[0][1])
+        raise InputError(path, "one value per KPI, municipality, year and gender (a duplicate row)", row=i + 2,
+                         column="kpi_id", value=raw["kpi_id"].iloc[i])
+    return pd.DataFrame({
+        "kpi_id": raw["kpi_id"],
+        "kpi_title": raw["kpi_title"].str.replace(r"\s+", " ", regex=True).str.strip(),
+        "kommun_kod": raw["municipality_id"].str.zfill(4),
+        "municipality": raw["municipality"],
+        "year": pd.to_numeric(raw["year"]).astype("int64"),
+        "gender": raw["gender"],
+        "value": pd.to_numeric(raw["value"]).astype(float),
+    })
+
+
+def read_kpi_definitions(path: Path) -> pd.DataFrame:
+    """KPI id, title and description (question wording, which answers count as positive)."""
+    raw = _read(path, {
+        "id": text_column(matches(r"[A-Z]\d{5}", "a Kolada KPI id such as U30447")),
+        "title": text_column(),
+        "description": pa.Column(None, nullable=False),
+    })
+    return raw[["id", "title", "description"]].rename(columns={"id": "kpi_id"}).reset_index(drop=True)
+
+
+def read_groups(path: Path) -> pd.DataFrame:
+    """Kolada municipality groups, one row per member."""
+    raw = _read(path, {
+        "group_id": text_column(matches(r"G\d+", "a Kolada group id such as G122469")),
+        "group_title": text_column(),
+        "member_id": text_column(matches(r"\d{4}", "a 4-digit kommun code")),
+        "member_title": text_column(),
+    })
+    return raw.rename(columns={"member_id": "kommun_kod", "member_title": "municipality"}).reset_index(drop=True)
+
+
+def client_survey_values(values: pd.DataFrame, year: int, gender: str = "T") -> pd.DataFrame:
+    """One row per municipality with a value in ``year``: respondents and the seven items (NaN = not published)."""
+    rows = values[(values["year"] == year) & (values["gender"] == gender)
+                  & values["kpi_id"].isin([RESPONDENTS_KPI, *ITEM_KPIS.values()])]
+    wide = rows.pivot_table(index="kommun_kod", columns="kpi_id", values="value", aggfunc="first")
+    out = pd.DataFrame(index=wide.index)
+    out["respondents"] = wide.get(RESPONDENTS_KPI, pd.Series(dtype=float)).astype("Int64")
+    for variable, kpi in ITEM_KPIS.items():
+        out[variable] = wide[kpi] if kpi in wide else float("nan")
+    return out.sort_index()

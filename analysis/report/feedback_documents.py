@@ -1,0 +1,189 @@
+"""Running the feedback documents without Quarto, and checking what their executed tables publish.
+
+``execute`` runs a document's code as Quarto's Jupyter engine would: the ``.qmd`` read into a
+notebook, the parameter injected after the parameters cell by papermill, every cell run by a Jupyter
+kernel. The documents and their render jobs are in ``analysis.report.feedback_jobs``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.core import paths
+from analysis.core.errors import GinoError
+from analysis.presentation.display import read_html_tables
+from analysis.report.feedback_jobs import DOCUMENTS, Document, jobs
+from analysis.report.notebooks import run_cells
+
+# --- running a document without Quarto ------------------------------------------------------
+
+FENCE = re.compile(r"^(?P<marker>`{3,})\{python\}\s*$")
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+OPTION = re.compile(r"^#\|\s?(?P<yaml>.*)$")
+
+
+def qmd_notebook(path: Path):
+    """A ``.qmd`` as the notebook Quarto's Jupyter engine runs: Markdown cells between the
+    ``{python}`` code cells, each code cell with its ``#|`` options and ``tags`` as cell tags."""
+    import nbformat
+    import yaml
+
+    text = FRONT_MATTER.sub("", path.read_text(encoding="utf-8"), count=1)
+    cells, markdown, lines = [], [], iter(text.splitlines())
+    for line in lines:
+        opening = FENCE.match(line)
+        if not opening:
+            markdown.append(line)
+            continue
+        if "".join(markdown).strip():
+            cells.append(nbformat.v4.new_markdown_cell("\n".join(markdown).strip(), metadata={"tags": []}))
+        markdown, source = [], []
+        for code_line in lines:
+            if code_line.strip() == opening["marker"]:
+                break
+            source.append(code_line)
+        options = yaml.safe_load("\n".join(m["yaml"] for m in map(OPTION.match, source) if m)) or {}
+        cell = nbformat.v4.new_code_cell("\n".join(source))
+        cell.metadata["tags"] = list(options.get("tags") or [])  # papermill reads every cell's tags
+        cells.append(cell)
+    if "".join(markdown).strip():
+        cells.append(nbformat.v4.new_markdown_cell("\n".join(markdown).strip(), metadata={"tags": []}))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["papermill"] = {}  # where papermill records the parameters it injects
+    return nb
+
+
+def execute(document: Document, kommun: str | None, timeout: int = 600):
+    """The executed notebook of ``document`` for ``kommun`` (None: the region), in memory.
+
+    The parameter is injected as ``quarto render -P kommun:<code>`` does: papermill adds a cell after
+    the one tagged ``parameters``; Quarto hands papermill the value parsed as YAML, so a code arrives
+    as a number, and the documents must accept that. A failing cell is a one-line ``GinoError``.
+    """
+    from papermill.parameterize import parameterize_notebook
+
+    nb = qmd_notebook(document.path)
+    if kommun is not None:
+        nb = parameterize_notebook(nb, {"kommun": int(kommun)}, kernel_name="python3", language="python")
+    who = f"kommun {kommun}" if kommun else "the region"
+    run_cells(nb, document.path.parent, timeout, where=f"{document.path.relative_to(paths.ROOT)} for {who}")
+    return nb
+
+
+def cell_outputs(nb, label: str) -> list[dict]:
+    """The outputs of the code cell whose ``#| label:`` is ``label``."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", cell.source, re.MULTILINE):
+            return cell.outputs
+    raise KeyError(f"no cell labelled {label}")
+
+
+# --- what an executed document publishes ---------------------------------------------------
+
+SHARE_CELL = re.compile(r"^(?P<share>\d+)\s?% \([^)]*\), n = (?P<n>[\d\s]+)$")
+COUNT_CELL = re.compile(r"^\d+\s?% \((?P<k>[\d\s]+) av (?P<n>[\d\s]+)\)$")
+
+
+def markdown_tables(nb) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Every Markdown table a document outputs: the cell's label, the header and the rows."""
+    tables = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        label = re.search(r"^#\|\s*label:\s*(\S+)", cell.source, re.MULTILINE)
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            for header, rows in read_html_tables(text):
+                tables.append((label[1] if label else "?", header, rows))
+    return tables
+
+
+def _counts(cell: str) -> list[tuple[int, int]] | None:
+    """The (k, n) a table cell can stand for: exact for 'p % (k av n)', every k whose rounded
+    percentage is p for 'p % (low–high), n = N'; None for any other cell."""
+    if match := COUNT_CELL.match(cell):
+        return [(int(re.sub(r"\s", "", match["k"])), int(re.sub(r"\s", "", match["n"])))]
+    if match := SHARE_CELL.match(cell):
+        n, share = int(re.sub(r"\s", "", match["n"])), int(match["share"])
+        # either rounding of a half (up or to even) may have printed the share
+        return [(k, n) for k in range(n + 1) if abs(100 * k / n - share) <= 0.5 + 1e-9] if n else [(0, 0)]
+    return None
+
+
+def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
+    """Cells of the municipality's own columns (header naming it, or 'Kommunen' / 'Övriga kommuner')
+    whose positive or other answers could be 1 to ``threshold`` − 1, or that are unanimous (0 % or
+    100 % of n > 0), read from the output alone."""
+    problems = []
+    for label, header, rows in markdown_tables(nb):
+        own = [i for i, h in enumerate(header) if name in h or h in ("Kommunen", "Övriga kommuner")]
+        for row in rows:
+            for i in own:
+                candidates = _counts(row[i]) if i < len(row) else None
+                if candidates is None:
+                    continue
+                if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
+                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
+                                    f"'{row[i]}', a cell of fewer than {threshold} respondents")
+                elif candidates and all(n > 0 and k in (0, n) for k, n in candidates):
+                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
+                                    f"'{row[i]}', a group whose members all answered alike")
+    return problems
+
+
+# --- every document for every municipality --------------------------------------------------
+
+@dataclass(frozen=True)
+class Executed:
+    """What one executed document published, kept small enough to pass between processes."""
+
+    stem: str
+    kommun: str | None
+    name: str
+    seconds: float
+    tables: list[tuple[str, list[str], list[list[str]]]]
+    markdown: list[str]
+    problems: list[str]
+
+
+def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) -> Executed:
+    """Execute one document for one municipality (or the region) and read its tables back for the
+    disclosure check; a failing cell is a problem line, not an exception."""
+    import time
+
+    document = next(d for d in DOCUMENTS if d.stem == stem)
+    where = f"{document.path.relative_to(paths.ROOT)} for {name}"
+    started = time.perf_counter()
+    try:
+        nb = execute(document, kommun)
+    except GinoError as exc:
+        return Executed(stem, kommun, name, time.perf_counter() - started, [], [], [str(exc)])
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    markdown += [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                 if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+    problems = disclosure_problems(nb, name, threshold, where) if kommun else []
+    problems += [f"{where}: a cell wrote to stderr: {o['text'].strip().splitlines()[-1]}" for c in nb.cells
+                 if c.cell_type == "code" for o in c.get("outputs", [])
+                 if o.get("output_type") == "stream" and o.get("name") == "stderr" and o["text"].strip()]
+    return Executed(stem, kommun, name, time.perf_counter() - started, markdown_tables(nb), markdown, problems)
+
+
+def execute_all(workers: int = 2):
+    """Execute every document for every municipality (and the region where it applies), ``workers``
+    at a time in separate processes; yields an ``Executed`` per document as each finishes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from analysis.core.disclosure import THRESHOLD
+
+    targets = sorted({(job.document.stem, job.kommun, job.name) for job in jobs()},
+                     key=lambda t: ([d.stem for d in DOCUMENTS].index(t[0]), t[1] or ""))
+    context = multiprocessing.get_context("spawn")  # a clean interpreter per worker, whatever the caller imported
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(execute_and_check, stem, kommun, name, THRESHOLD) for stem, kommun, name in targets]
+        for future in as_completed(futures):
+            yield future.result()

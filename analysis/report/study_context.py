@@ -1,0 +1,41 @@
+"""The study area and the survey notices, read from the built outputs (for notebooks and documents).
+
+``analysis.sparsity.study_area`` computes the study area from frames it is given; this module hands it
+the processed data, so the analysis packages below never read build outputs themselves.
+"""
+
+from __future__ import annotations
+
+from analysis.presentation import display
+from analysis.sparsity.study_area import SURVEYS, StudyArea, study_area, twin_municipalities, twin_note
+
+
+def load_study_area() -> StudyArea:
+    """:func:`study_area` from ``config/regions.yaml`` and the processed data."""
+    from analysis.public_data.regions import load_regions
+    from analysis.report import processed
+
+    return study_area(load_regions(), processed.municipalities(), processed.tatorter(), processed.grid_coverage())
+
+
+def survey_twin_note() -> str | None:
+    """:func:`twin_note` for the configured study region and the built survey data (None on real data)."""
+    from analysis.report import processed
+
+    if not processed.is_synthetic():
+        return None
+    frames = {d: processed.survey(d) for d in SURVEYS}
+    column = processed.codebook(SURVEYS[0]).identifiers["municipality"]
+    names = processed.municipalities().set_index("kommun_kod")["kommun_namn"]
+    return twin_note(load_study_area(), True, twin_municipalities(frames, column), names)
+
+
+def data_notice(synthetic: bool, survey_chapter: bool = True):
+    """The notice every survey output carries, as Markdown (``display.SYNTHETIC_NOTICE`` or
+    ``display.REAL_NOTICE``). In a survey chapter on the synthetic twin with a configured study region
+    other than the twin's municipalities, it also says that the surveys are the GINO municipalities'."""
+    from IPython.display import Markdown
+
+    text = display.SYNTHETIC_NOTICE if synthetic else display.REAL_NOTICE
+    note = survey_twin_note() if synthetic and survey_chapter else None
+    return Markdown(text + (f"\n\n{note}" if note else ""))

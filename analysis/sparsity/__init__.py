@@ -1,0 +1,1 @@
+"""Sparsity: distances, empty land and maps (static and interactive)."""

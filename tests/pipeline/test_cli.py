@@ -1,0 +1,117 @@
+"""The command line as a user meets it: one line per problem, non-zero exit, nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from analysis.core import paths
+from conftest import copy_committed_data, gino
+
+
+def test_module_and_console_script_expose_the_commands(tmp_path):
+    out = gino("--help", data_dir=tmp_path).stdout
+    for command in ("fetch", "fetch-scb", "build", "check", "report"):
+        assert command in out
+    assert (Path(sys.executable).parent / "gino").exists()
+
+
+def test_fetch_without_mirror_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.delenv("GINO_MIRROR", raising=False)
+    proc = gino("fetch", data_dir=copy_committed_data(tmp_path / "data"), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == "error: no mirror given: use --mirror DIR or set GINO_MIRROR (for example ../shared/data)\n"
+
+
+def test_build_before_fetch_says_what_to_do(tmp_path):
+    proc = gino("build", data_dir=copy_committed_data(tmp_path / "data"), check=False)
+    assert proc.returncode == 1
+    assert "is missing; run 'gino fetch --mirror DIR' first" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def replace_snapshot(data: Path, relative: str, text: str) -> Path:
+    """Swap a raw snapshot for new content together with its catalog entry, as a researcher would."""
+    path = data / "raw" / relative
+    path.write_text(text, encoding="utf-8")
+    meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta["size"] = path.stat().st_size
+    meta["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_bad_snapshot_fails_the_build_and_keeps_old_outputs(tmp_path, mirror):
+    data = copy_committed_data(tmp_path / "data")
+    gino("fetch", "--mirror", str(mirror), data_dir=data)
+    gino("build", data_dir=data)
+    before = {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
+
+    relative = "scb/folkmangd_kommun_alder_kon_2019-12-31.csv"
+    lines = (mirror / relative).read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",abc"      # file row 4
+    lines[10] = lines[10].replace(",kvinnor,", ",okänd,")  # file row 11
+    replace_snapshot(data, relative, "\n".join(lines) + "\n")
+
+    proc = gino("build", data_dir=data, check=False)
+    assert proc.returncode == 1
+    errors = proc.stderr.splitlines()
+    assert errors == [
+        f"error: {data}/raw/{relative}, row 4, column 'folkmangd_2019_12_31': value 'abc'; expected an integer >= 0",
+        f"error: {data}/raw/{relative}, row 11, column 'kon': value 'okänd'; expected one of 'kvinnor', 'män'",
+    ]
+    assert {p.name: p.read_bytes() for p in (data / "processed").iterdir()} == before
+
+
+def test_check_detects_a_tampered_snapshot(tmp_path, mirror):
+    data = copy_committed_data(tmp_path / "data")
+    gino("fetch", "--mirror", str(mirror), data_dir=data)
+    raw = data / "raw" / "scb" / "markanvandning_kommun_2015_hektar.csv"
+    raw.write_text(raw.read_text(encoding="utf-8").replace("2425,", "2426,", 1), encoding="utf-8")
+    proc = gino("check", data_dir=data, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: {raw}: checksum mismatch for snapshot 'land_use_2015'")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_check_prints_the_comparison_table(built):
+    proc = gino("check", data_dir=built)
+    assert "study_area_km2" in proc.stdout and "41 955" in proc.stdout and "39 653" in proc.stdout
+    assert "check: all 12 published region facts reproduced" in proc.stdout
+
+
+def test_report_without_quarto_stops_after_the_pipeline(built, tmp_path):
+    """In a copy of the repository (the executed notebooks go to its reports/notebooks/), without Quarto."""
+    if shutil.which("quarto"):
+        return  # with Quarto on PATH the render tests cover `report`
+    root = paths.copy_repository(tmp_path / "repo")
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root),
+           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1].startswith("report: pipeline done and notebooks executed into reports/notebooks/; "
+                                "Quarto is not installed")
+    assert sum(line.strip().startswith("executed") for line in lines) == len(list((root / "notebooks").glob("*.ipynb")))
+    assert any(line.startswith("report: documents checked") for line in lines)
+    assert "quarto.org" in proc.stdout
+    assert sorted(p.name for p in (root / "reports" / "notebooks").glob("*.ipynb")) == \
+        sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
+    again = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
+                           text=True).stdout
+    assert not any(line.strip().startswith("executed") for line in again.splitlines())
+    assert sum(line.strip().startswith("kept") for line in again.splitlines()) == len(list((root / "notebooks").glob("*.ipynb")))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout
+    assert status == "", status
+
+

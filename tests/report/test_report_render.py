@@ -1,0 +1,73 @@
+"""The whole Quarto project renders as a user renders it, where Quarto is installed.
+
+The render runs in a temporary copy of the repository (made a git repository of its own), with the
+project's environment and a private data directory: `quarto render` runs the pre-render step
+(`make prerender`), executes the notebooks into reports/notebooks/, renders the article and the
+notebooks' pages to HTML and PDF, and must leave every tracked file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.core.paths import copy_repository
+from analysis.report.project import read_project
+from analysis.report.documents import EMBED
+from conftest import ROOT, mirror_dir
+
+pytestmark = pytest.mark.skipif(shutil.which("quarto") is None,
+                                reason="quarto is not on PATH; the report is rendered where Quarto is installed")
+
+SECTIONS = ("Inledning", "Befolkningsmässigt små", "Innovationsklimatet", "Brukarenkäterna", "Idéinventeringen",
+            "Data och metod", "Begränsningar", "Referenser")
+
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory) -> Path:
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    data = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(built, data)
+    env = {**os.environ, "GINO_DATA_DIR": str(data), "GINO_MIRROR": str(mirror_dir()),
+           "QUARTO_PYTHON": sys.executable, "PYTHONPATH": str(root)}  # the copy's analysis/, not the editable install's
+    proc = subprocess.run(["quarto", "render"], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "Kernel is running over TCP" not in proc.stderr + proc.stdout
+    return root
+
+
+def test_the_render_leaves_the_tracked_tree_clean(rendered):
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=rendered, capture_output=True, text=True).stdout
+    assert status == "", status
+
+
+def test_the_pdf_has_every_section_and_no_unresolved_reference(rendered):
+    pdf = rendered / "_site" / "reports" / "index.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.count("\f")
+    assert pages >= 15, f"{pages} pages: tables or sections are missing"
+    assert "?@" not in text
+    for heading in SECTIONS:
+        assert heading in text, heading
+    assert text.count("Referenser") == 2, "the bibliography heading once, besides its line in the contents"
+
+
+def test_the_html_has_every_embedded_figure_and_the_map(rendered):
+    html = (rendered / "_site" / "reports" / "index.html").read_text(encoding="utf-8")
+    article = (rendered / "reports" / "index.qmd").read_text(encoding="utf-8")
+    labels = [label for match in EMBED.finditer(article) for label in (match["labels"] or "").split(",")]
+    for label in (label for label in labels if label.startswith(("fig-", "tbl-"))):
+        assert f'id="{label}"' in html, label
+    assert '<iframe srcdoc="' in html and "Leaflet 1.9.4" in html and "Make this Notebook Trusted" not in html
+    assert "41\u00a0956" in html or "41&nbsp;956" in html
+
+
+def test_every_notebook_has_its_page(rendered):
+    for source in read_project(rendered).documents:
+        if source.suffix == ".ipynb":
+            assert (rendered / "_site" / "reports" / "notebooks" / f"{source.stem}.html").is_file()

@@ -1,0 +1,59 @@
+"""Real survey microdata cannot be committed: the guard over `git ls-files` and the pre-commit hook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+from analysis.survey_data.guard import tracked_files, violations
+from conftest import ROOT
+
+
+def test_nothing_tracked_by_git_looks_like_real_microdata():
+    files = tracked_files()
+    assert any(p.name == "client_survey_2018_synthetic.csv" for p in files), "the guard must see the twin"
+    assert violations(files) == []
+
+
+def test_guard_rules(tmp_path):
+    def put(rel: str, text: str = "x\n"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    files = [
+        put("data/raw/private/brukarenkat_2018.csv"),
+        put("data/raw/export.xlsx"),
+        put("tests/fixtures/ok.xlsx"),                       # unreadable test fixture: allowed
+        put("notes/survey.csv", "Löpnummer;Kommun\nsyn-1;Malå\n1077;Sorsele\n"),
+        put("notes/twin.csv", "respondent_id,kommun\nsyn-1,2418\n"),
+        put("notes/other.csv", "kommun_kod,population\n2418,3068\n"),
+    ]
+    assert violations(files, root=tmp_path) == [
+        "data/raw/private/brukarenkat_2018.csv: real survey data must stay in data/raw/private/, which git ignores",
+        "data/raw/export.xlsx: .xlsx files are allowed in git only as test fixtures under tests/fixtures/",
+        "notes/survey.csv, row 3, column 'Löpnummer': a respondent id without the 'syn-' prefix of synthetic "
+        "data; real microdata must not be committed",
+    ]
+
+
+def test_pre_commit_hook_refuses_a_real_file(tmp_path):
+    """In a repository with the hook installed (as `make venv` does), committing real respondent ids fails."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / ".githooks", repo / ".githooks")
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, capture_output=True, text=True)
+    git("init", "-q")
+    git("config", "core.hooksPath", ".githooks")
+    (repo / "brukarenkat.csv").write_text("respondent_id;kommun\n17;Malå\n", encoding="utf-8")
+    git("add", "brukarenkat.csv")
+    result = git("commit", "-m", "oops")
+    assert result.returncode != 0
+    assert "brukarenkat.csv, row 2, column 'respondent_id': a respondent id without the 'syn-' prefix" in result.stderr
+    (repo / "brukarenkat.csv").write_text("respondent_id;kommun\nsyn-17;Malå\n", encoding="utf-8")
+    git("add", "brukarenkat.csv")
+    assert git("commit", "-m", "synthetic is fine").returncode == 0
