@@ -109,3 +109,24 @@ def grid_snapshots(catalog: dict[str, Snapshot] | None = None) -> list[Snapshot]
 def grid_coverage(grids: list[Snapshot]) -> list[str]:
     """The sorted län codes the grid snapshots cover together."""
     return sorted({str(c) for s in grids for c in s.meta["coverage_lan"]})
+
+
+def write_new_snapshot(raw_dir: Path, relative: Path, csv_text: str, meta: dict) -> Path:
+    """Write a downloaded table as ``raw_dir/relative`` with its catalog entry beside it (``meta`` plus
+    file, size and sha256); never overwrites, since raw snapshots and their entries are immutable."""
+    import yaml
+
+    from analysis.core.files import write_text
+
+    csv_path = Path(raw_dir) / relative
+    meta_path = csv_path.with_name(csv_path.name.removesuffix(".csv") + ".meta.yaml")
+    for existing in (csv_path, meta_path):
+        if existing.exists():
+            raise GinoError(f"{existing}: already exists; raw snapshots and their catalog entries are immutable, "
+                            "remove both to replace them")
+    write_text(csv_path, csv_text)
+    described = {k: v for k, v in meta.items() if k != "via"}
+    meta = {**described, "file": relative.as_posix(), "size": csv_path.stat().st_size,
+            "sha256": sha256_file(csv_path), "via": meta["via"]}
+    write_text(meta_path, yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100))
+    return csv_path

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 import requests
-import yaml
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from analysis.core.errors import GinoError
-from analysis.core.files import sha256_file, write_text
+from analysis.public_data.catalog import write_new_snapshot
 from analysis.public_data.kolada import ITEM_KPIS, RESPONDENTS_KPI, RESPONSE_RATE_KPI
 from analysis.public_data.pxweb_transport import CONNECT_RETRIES, RETRY_STATUSES, RateLimiter, _one_line
 
@@ -121,14 +120,6 @@ def fetch_values(client: KoladaClient, year: int, kpis=CLIENT_SURVEY_KPIS) -> pd
 
 def write_snapshot(frame: pd.DataFrame, year: int, raw_dir: Path, source_url: str) -> Path:
     """``raw_dir/kolada/brukarbedomning_ifo_kommun_{year}.csv`` and its catalog entry; never overwrites."""
-    relative = Path("kolada") / f"brukarbedomning_ifo_kommun_{year}.csv"
-    csv_path = Path(raw_dir) / relative
-    meta_path = csv_path.with_name(csv_path.stem + ".meta.yaml")
-    for existing in (csv_path, meta_path):
-        if existing.exists():
-            raise GinoError(f"{existing}: already exists; raw snapshots and their catalog entries are immutable, "
-                            "remove both to replace them")
-    write_text(csv_path, frame.to_csv(index=False, lineterminator="\n"))
     meta = {
         "id": f"kolada_client_survey_{year}",
         "publisher": "Rådet för främjande av kommunala analyser (RKA), Kolada; källa SKR",
@@ -138,10 +129,7 @@ def write_snapshot(frame: pd.DataFrame, year: int, raw_dir: Path, source_url: st
         "reference_date": str(year),
         "access_date": date.today().isoformat(),
         "licence": "Kolada publishes its database as open data; cite 'Kolada (RKA), källa SKR' with the KPI id",
-        "file": relative.as_posix(),
-        "size": csv_path.stat().st_size,
-        "sha256": sha256_file(csv_path),
         "via": "Kolada API v3, fetched by analysis.public_data.kolada_api (gino fetch-kolada)",
     }
-    write_text(meta_path, yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100))
-    return csv_path
+    relative = Path("kolada") / f"brukarbedomning_ifo_kommun_{year}.csv"
+    return write_new_snapshot(raw_dir, relative, frame.to_csv(index=False, lineterminator="\n"), meta)

@@ -44,10 +44,9 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.core.errors import GinoError
-from analysis.core.files import sha256_file, write_text
+from analysis.public_data.catalog import write_new_snapshot
 from analysis.public_data.jsonstat import _categories, _dimension_ids, parse_jsonstat2
 from analysis.public_data.pxweb_transport import DEFAULT_BASE_URL, PxWebClient, _one_line
 
@@ -227,15 +226,6 @@ def write_population_snapshot(
     expected = [*COLUMNS, f"folkmangd_{year}_12_31"]
     if list(df.columns) != expected:
         raise GinoError(f"population frame for {year}: columns {list(df.columns)}; expected {expected}")
-    raw_dir = Path(raw_dir)
-    relative = Path("scb") / f"folkmangd_kommun_alder_kon_{year}-12-31.csv"
-    csv_path = raw_dir / relative
-    meta_path = csv_path.with_name(csv_path.name.removesuffix(".csv") + ".meta.yaml")
-    for existing in (csv_path, meta_path):
-        if existing.exists():
-            raise GinoError(f"{existing}: already exists; raw snapshots and their catalog entries are immutable, "
-                            "remove both to replace them")
-    write_text(csv_path, df.to_csv(index=False, lineterminator="\n"))
     meta = {
         "id": f"population_{year}",
         "publisher": "Statistiska centralbyrån (SCB)",
@@ -245,10 +235,7 @@ def write_population_snapshot(
         "reference_date": f"{year}-12-31",
         "access_date": date.today().isoformat(),
         "licence": "CC0 1.0 (SCB open data)",
-        "file": relative.as_posix(),
-        "size": csv_path.stat().st_size,
-        "sha256": sha256_file(csv_path),
         "via": "SCB PxWebApi 2.0, json-stat2, fetched by analysis.public_data.pxweb",
     }
-    write_text(meta_path, yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100))
-    return csv_path
+    relative = Path("scb") / f"folkmangd_kommun_alder_kon_{year}-12-31.csv"
+    return write_new_snapshot(raw_dir, relative, df.to_csv(index=False, lineterminator="\n"), meta)

@@ -100,8 +100,9 @@ def _without_quarto_execution(notebook) -> None:
         first.source = source
 
 
-def execute_notebook(source: Path, executed: Path, timeout: int = 600) -> None:
-    """Execute ``source`` in a fresh kernel and write the executed copy and its input stamp (atomically)."""
+def execute_notebook(source: Path, executed: Path, shared: str, timeout: int = 600) -> None:
+    """Execute ``source`` in a fresh kernel and write the executed copy and its input stamp (atomically);
+    ``shared`` is the fingerprint of code and configuration taken before the execution began."""
     import nbformat
 
     notebook_hash = files.sha256_file(source)
@@ -113,7 +114,7 @@ def execute_notebook(source: Path, executed: Path, timeout: int = 600) -> None:
         reads = sorted(set(log.read_text(encoding="utf-8").split()))
     _without_quarto_execution(notebook)
     files.write_text(executed, nbformat.writes(notebook) + "\n")
-    files.write_json(_stamp_path(executed), {"notebook": notebook_hash, "shared": shared_fingerprint(),
+    files.write_json(_stamp_path(executed), {"notebook": notebook_hash, "shared": shared,
                                              "reads": _processed_hashes(reads)})
 
 
@@ -140,7 +141,7 @@ def execute_stale(executed_dir: Path = EXECUTED_DIR, notebooks: list[Path] | Non
 
     def run(source: Path) -> Execution:
         started = time.perf_counter()
-        execute_notebook(source, executed_path(source, executed_dir))
+        execute_notebook(source, executed_path(source, executed_dir), shared)
         return Execution(source, executed_path(source, executed_dir), time.perf_counter() - started)
 
     # Threads suffice: each notebook runs in its own kernel process.
