@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.disclosure import ALL, MERGED, SUPPRESSED
@@ -110,15 +111,9 @@ def _longest_word(texts) -> int:
     return max((len(word) for text in texts for word in str(text).split()), default=1)
 
 
-def column_widths(table: pd.DataFrame) -> list[float] | None:
-    """Relative column widths for a table too wide to size itself, else None.
-
-    Typst sizes unspecified columns to their content and, when they do not fit, squeezes the widest
-    one hardest: a column of names becomes a word a line while columns of short numbers keep the
-    width of their headings. Here every column first gets what must not break (its longest word;
-    a number, share or interval whole), then the room left is shared out towards each column's
-    natural width (text columns counted up to ``TEXT_COLUMN_CAP`` characters).
-    """
+def _least_and_wanted(table: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """Per column, in characters: what must not break (its longest word; a number, share or interval
+    whole) and its natural width (text columns counted up to ``TEXT_COLUMN_CAP``)."""
     least, wanted = [], []
     for i, name in enumerate(table.columns):
         cells = table.iloc[:, i].astype(str)
@@ -127,46 +122,79 @@ def column_widths(table: pd.DataFrame) -> list[float] | None:
         must = max(_longest_word([name]), longest_cell if numeric else _longest_word(cells))
         least.append(must + CELL_INSET)
         wanted.append(max(must, longest_cell if numeric else min(longest_cell, TEXT_COLUMN_CAP)) + CELL_INSET)
+    return least, wanted
+
+
+def _lines(lengths: np.ndarray, widths: np.ndarray) -> float:
+    """About how many lines the rows take (a cell at least one)."""
+    return float(np.maximum(1, lengths / np.maximum(widths - CELL_INSET, 1)).max(axis=1).sum())
+
+
+def column_widths(table: pd.DataFrame) -> list[float]:
+    """Relative column widths: the columns' natural widths where they fit across the page, else what
+    keeps words and numbers whole and makes the table shortest.
+
+    Typst, left to size columns itself, squeezes the widest one hardest: a column of names becomes a
+    word a line while columns of short numbers keep the width of their headings. Here every column
+    first gets what must not break (``_least_and_wanted``); the room left goes, a character at a time,
+    to the column where it saves the most lines (header included).
+    """
+    least, wanted = _least_and_wanted(table)
     if sum(wanted) <= LINE_CHARACTERS:
-        return None
-    if sum(least) >= LINE_CHARACTERS:
-        widths = least  # it cannot fit: keep every word and number whole, in proportion
+        widths = np.array(wanted, dtype=float)
     else:
-        share = (LINE_CHARACTERS - sum(least)) / (sum(wanted) - sum(least))
-        widths = [lo + (w - lo) * share for lo, w in zip(least, wanted)]
-    return [w / sum(widths) for w in widths]
+        widths = np.array(least, dtype=float)
+        shown = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table.astype(str)])
+        lengths = shown.apply(lambda column: column.astype(str).str.len()).to_numpy(dtype=float)
+        for _ in range(max(0, LINE_CHARACTERS - int(widths.sum()))):
+            saved = [_lines(lengths, widths) - _lines(lengths, widths + np.eye(len(widths))[i])
+                     for i in range(len(widths))]
+            if max(saved) <= 0:
+                break
+            widths[int(np.argmax(saved))] += 1
+    return [float(w) / float(widths.sum()) for w in widths]
 
 
-def html_table(table: pd.DataFrame) -> str:
-    """A plain HTML table: text columns aligned left, columns of numbers right; column widths only
-    where the table is too wide to size itself (``column_widths``)."""
-    import html
-
-    aligns = ["right" if i and _is_numeric(table.iloc[:, i]) else "left" for i in range(table.shape[1])]
-
-    def row(cells, tag: str) -> str:
-        return "<tr>" + "".join(f'<{tag} style="text-align: {a};">{html.escape(str(c))}</{tag}>'
-                                for c, a in zip(cells, aligns)) + "</tr>"
-
-    widths = column_widths(table)
-    cols = ("<colgroup>" + "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths) + "</colgroup>\n"
-            if widths else "")
-    head = row(table.columns, "th")
-    body = "\n".join(row(values, "td") for values in table.itertuples(index=False))
-    return f"<table>\n{cols}<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+# A pipe table with a line longer than 72 characters takes the full text width, its columns in
+# proportion to the dashes under the header; every table here gets such a line, so its widths are
+# its content's (``column_widths``) in every format. Every ASCII punctuation character in a cell is
+# escaped: cells are text, never Markdown (no emphasis, citations, math, shortcodes, smart quotes or
+# dashes).
+PANDOC_COLUMNS = 72
+WIDTH_DASHES = 200
+MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+ESCAPED = re.compile(r"\\(.)")
+CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
 
-def read_html_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
-    """The tables ``html_table`` wrote into ``text``, as (header, rows) of cell texts: what a reader
+def _cell(value) -> str:
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def pipe_table(table: pd.DataFrame) -> str:
+    """A Markdown pipe table across the text width: text columns aligned left, columns of numbers
+    right, widths from ``column_widths``."""
+    right = [bool(i) and _is_numeric(table.iloc[:, i]) for i in range(table.shape[1])]
+    dashes = [max(3, round(w * WIDTH_DASHES)) for w in column_widths(table)]
+    rule = "|" + "|".join((f"{'-' * (d - 1)}:" if r else f":{'-' * (d - 1)}") for d, r in zip(dashes, right)) + "|"
+
+    def row(cells) -> str:
+        return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+    return "\n".join([row(table.columns), rule, *(row(values) for values in table.itertuples(index=False))])
+
+
+def read_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """The tables ``pipe_table`` wrote into ``text``, as (header, rows) of cell texts: what a reader
     of the output sees, for checks that read documents back."""
-    import html
-
-    tables = []
-    for table in re.findall(r"<table>(.*?)</table>", text, re.DOTALL):
-        rows = [[html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
-                for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)]
-        if rows:
-            tables.append((rows[0], rows[1:]))
+    tables, current = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|") and line.rstrip().endswith("|"):
+            current.append([ESCAPED.sub(r"\1", cell.strip()) for cell in CELL_SEPARATOR.split(line.strip()[1:-1])])
+            continue
+        if len(current) >= 2:
+            tables.append((current[0], current[2:]))
+        current = []
     return tables
 
 
@@ -182,18 +210,16 @@ def only_totals_shown(table: pd.DataFrame) -> bool:
 
 
 def markdown_table(table: pd.DataFrame, index: bool = False, footnote: str | None = None):
-    """A table as Markdown output holding an HTML table, which Quarto turns into a real table in HTML,
-    Typst and Word. Not a pipe table: pandoc gives a pipe table wider than 72 characters relative
-    column widths from its dashes alone, which crush the columns of a PDF. A table whose every shown value
-    (but the total's) is suppressed is not published; a sentence says so instead."""
+    """A table as Markdown output (a pipe table, see ``pipe_table``), a real table in HTML, Typst and
+    Word. Not raw HTML: for Typst, Quarto runs every raw HTML table through a CSS inliner in a process of
+    its own, which cost about 25 s per render of the report. A table whose every shown value (but the
+    total's) is suppressed is not published; a sentence says so instead."""
     from IPython.display import Markdown
 
     shown = table.reset_index() if index else table
     if only_totals_shown(shown):
         return Markdown(ALL_SUPPRESSED + "\n")
-    # A raw HTML block: Quarto parses the tables in it into real tables for every format.
-    raw = f"```{{=html}}\n{html_table(shown)}\n```\n"
-    return Markdown(raw + (f"\n{footnote}\n" if footnote else ""))
+    return Markdown(pipe_table(shown) + "\n" + (f"\n{footnote}\n" if footnote else ""))
 
 
 def group_order(labels) -> list[str]:

@@ -21,7 +21,8 @@ def sv_percent(share: float, decimals: int = 0) -> str:
 
 
 def inline(text: object):
-    """Wrap a value for a Quarto inline expression: Markdown output prints without Python's quotes."""
+    """Wrap a value for a Quarto inline expression: Markdown output prints without Python's quotes.
+    Nothing to say is an empty span: Quarto prints an inline expression with empty output as its code."""
     from IPython.display import Markdown
 
-    return Markdown(str(text))
+    return Markdown(str(text) or "[]{}")

@@ -3,9 +3,9 @@
 Quarto embeds outputs from the ``.ipynb`` file itself and executes an ``.ipynb`` only when told to,
 once per output format. The notebooks are committed without outputs, so before each render this
 step executes every notebook whose inputs changed into ``reports/notebooks/`` (git-ignored), with
-Quarto's execution switched off in the copy: the project renders and embeds the copies, so each
-notebook runs at most once per render whatever the number of formats, and the tracked notebooks are
-never written to.
+Quarto's execution switched off in the copy: the article embeds the copies (and Quarto renders each as
+its notebook view), so each notebook runs at most once per render whatever the number of formats,
+and the tracked notebooks are never written to.
 
 A copy is current when its notebook, the code and configuration it may call (``analysis/``,
 ``config/``, the published figures and codebooks) and every processed file it read last time are
@@ -89,15 +89,11 @@ def is_current(source: Path, executed: Path, shared: str) -> bool:
 
 
 def _without_quarto_execution(notebook) -> None:
-    """The copy's front matter switches Quarto's execution off (its outputs are already there) and
-    renders it to HTML only: the notebooks' pages are for reviewers in a browser, and the report's PDF
-    takes their outputs through its embeds; a PDF of every notebook would double Quarto's work."""
+    """The copy's front matter switches Quarto's execution off: its outputs are already there, and
+    Quarto renders it only as the notebook view of the article that embeds it."""
     first = notebook.cells[0] if notebook.cells else None
     if first is not None and first.cell_type == "raw":
-        source = FRONT_MATTER_EXECUTE.sub(r"\g<1>false", first.source)
-        if not re.search(r"^format:", source, re.MULTILINE):
-            source = re.sub(r"\n---\s*$", "\nformat: html\n---", source)
-        first.source = source
+        first.source = FRONT_MATTER_EXECUTE.sub(r"\g<1>false", first.source)
 
 
 def execute_notebook(source: Path, executed: Path, shared: str, timeout: int = 600) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.errors import GinoError
-from analysis.presentation.display import read_html_tables
+from analysis.presentation.display import read_tables
 from analysis.report.feedback_jobs import DOCUMENTS, Document, jobs
 from analysis.report.notebooks import run_cells
 
@@ -96,7 +96,7 @@ def markdown_tables(nb) -> list[tuple[str, list[str], list[list[str]]]]:
         label = re.search(r"^#\|\s*label:\s*(\S+)", cell.source, re.MULTILINE)
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/markdown", "")
-            for header, rows in read_html_tables(text):
+            for header, rows in read_tables(text):
                 tables.append((label[1] if label else "?", header, rows))
     return tables
 

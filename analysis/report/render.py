@@ -1,10 +1,11 @@
 """Rendering the Quarto project: the pre-render step, and skipping Quarto when nothing changed.
 
 ``quarto render`` runs the project's pre-render step (``make prerender``: the incremental build,
-then ``prerender`` here), renders the article and the executed notebook copies, and writes
-``_site/``. Quarto itself takes several seconds even when every result is frozen, so ``gino report``
-records what a render was made from and what it wrote; when the inputs are unchanged and every
-output is still as written, the render is provably current and Quarto is not started.
+then ``prerender`` here), renders the article and the notebook views of the executed copies it
+embeds, and writes ``_site/``. Quarto itself takes several seconds even when every result is frozen,
+so ``gino report`` records what a render was made from and what it wrote; when the inputs are
+unchanged and every output is still as written, the render is provably current and Quarto is not
+started.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from analysis.core import paths
 from analysis.report.documents import (BIB_ENTRY, BIB_NON_ENTRIES, Document, EMBED, Location, NOTEBOOK_SUFFIX,
                                        TEXT_SUFFIXES, attribute_ids, crossref_label, read_document,
                                        references, relative)
-from analysis.report.project import Project, read_project, source_of
+from analysis.report.project import EXECUTED_COPIES, Project, read_project, source_of
 
 # --- Checks --------------------------------------------------------------------------------------
 
@@ -91,8 +91,8 @@ def check_embeds(doc: Document, root: Path, rendered: dict[Path, Document]) -> t
                 continue
             target = rendered.get(target_path)
             if target is None:
-                doc.problem(f"{shortcode}: {target_rel} is not in project.render in _quarto.yml, "
-                            "so Quarto does not execute it and the embed would be empty", where)
+                doc.problem(f"{shortcode}: {target_rel} is neither in project.render in _quarto.yml nor an executed "
+                            f"copy in {EXECUTED_COPIES}, so nothing executes it and the embed would be empty", where)
                 continue
             labels = [x.strip() for x in (match["labels"] or "").split(",") if x.strip()]
             for label in labels or sorted(target.labels):
@@ -181,6 +181,21 @@ class Report:
                 f"{self.cross_references} cross-references, {self.citations} citations: all resolve")
 
 
+def embedded_copies(documents: list[Document], root: Path) -> list[Path]:
+    """The committed notebooks behind the executed copies these documents embed: Quarto renders each
+    embedded notebook as a page of its own (its notebook view), so they are checked like documents."""
+    copies = (root / EXECUTED_COPIES).resolve()
+    found: list[Path] = []
+    for doc in documents:
+        for prose in doc.prose:
+            for match in EMBED.finditer(prose.text):
+                target = (doc.path.parent / match["path"]).resolve()
+                source = source_of(target, root).resolve()
+                if target.parent == copies and source.is_file() and source not in found:
+                    found.append(source)
+    return found
+
+
 def check(root: Path = paths.ROOT) -> Report:
     """Every check on the project at ``root``, with counts of what was checked."""
     root = Path(root)
@@ -190,6 +205,8 @@ def check(root: Path = paths.ROOT) -> Report:
     for path in project.documents:
         if path.suffix.lower() in (NOTEBOOK_SUFFIX, *TEXT_SUFFIXES):
             rendered.setdefault(path.resolve(), read_document(path, root))
+    for path in embedded_copies(list(rendered.values()), root):
+        rendered.setdefault(path, read_document(path, root))
     for doc in rendered.values():
         report.documents += 1
         check_notebook_is_executed_and_clean(doc)

@@ -21,3 +21,12 @@ def test_sv_number(value, decimals, expected):
 def test_sv_percent():
     assert sv_percent(0.27287) == "27\u00a0%"
     assert sv_percent(0.27287, 1) == "27,3\u00a0%"
+
+
+def test_inline_prints_text_as_markdown_and_nothing_as_an_empty_span():
+    """Quarto shows an inline expression whose output is empty as its code ("{python} inline(...)")."""
+    from analysis.presentation.formatting import inline
+
+    assert inline("8 av 10").data == "8 av 10"
+    assert inline(55).data == "55"
+    assert inline("").data == "[]{}"

@@ -111,8 +111,10 @@ def test_a_correct_tiny_project_has_no_problems(tmp_path):
 
 
 def test_executed_copies_are_checked_through_their_sources_before_any_render(tmp_path):
-    """The project renders reports/notebooks/ (made by the pre-render step); a fresh clone has none yet."""
-    quarto = QUARTO_YML.replace("notebooks/01-a.ipynb", "reports/notebooks/*.ipynb")
+    """The project renders the article alone; the notebooks it embeds are executed copies in reports/notebooks/
+    (made by the pre-render step; a fresh clone has none yet), which Quarto renders as the notebooks' pages,
+    so they are checked through their sources like documents."""
+    quarto = QUARTO_YML.replace("    - notebooks/01-a.ipynb\n", "")
     article = ARTICLE.replace("../notebooks/01-a.ipynb#fig-a,tbl-a", "notebooks/01-a.ipynb#fig-a,tbl-a")
     root = make_project(tmp_path, article=article, quarto=quarto)
     assert not (root / "reports" / "notebooks").exists()
@@ -120,6 +122,10 @@ def test_executed_copies_are_checked_through_their_sources_before_any_render(tmp
     (root / "reports" / "index.qmd").write_text(article.replace("#fig-a,tbl-a", "#fig-b"), encoding="utf-8")
     assert (f"reports/index.qmd, line {line_of(article, '{{< embed')}: embed notebooks/01-a.ipynb#fig-b: "
             "no cell labelled 'fig-b' in notebooks/01-a.ipynb") in check_project(root)
+    cells = notebook_cells()
+    cells[1] = new_markdown_cell("Se @fig-nope.")
+    write_notebook(root / "notebooks" / "01-a.ipynb", cells)
+    assert any(line.startswith("notebooks/01-a.ipynb") and "fig-nope" in line for line in check_project(root))
 
 
 def test_success_and_failure_are_reported_like_a_command(tmp_path, capsys):
@@ -183,8 +189,8 @@ def test_an_embed_of_a_notebook_outside_the_render_list(tmp_path):
     write_notebook(tmp_path / "notebooks" / "02-b.ipynb", notebook_cells())
     assert check_project(tmp_path) == [
         f"reports/index.qmd, line {line_of(article, '{{< embed ../notebooks/02')}: "
-        "embed ../notebooks/02-b.ipynb#fig-a: notebooks/02-b.ipynb is not in project.render in _quarto.yml, "
-        "so Quarto does not execute it and the embed would be empty",
+        "embed ../notebooks/02-b.ipynb#fig-a: notebooks/02-b.ipynb is neither in project.render in _quarto.yml "
+        "nor an executed copy in reports/notebooks/, so nothing executes it and the embed would be empty",
     ]
 
 

@@ -2,8 +2,8 @@
 
 The render runs in a temporary copy of the repository (made a git repository of its own), with the
 project's environment and a private data directory: `quarto render` runs the pre-render step
-(`make prerender`), executes the notebooks into reports/notebooks/, renders the article and the
-notebooks' pages to HTML and PDF, and must leave every tracked file as it was.
+(`make prerender`), executes the notebooks into reports/notebooks/, renders the article to HTML and PDF and the
+notebooks' pages (their notebook views), and must leave every tracked file as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from analysis.core.paths import copy_repository
-from analysis.report.project import read_project
 from analysis.report.documents import EMBED
 from conftest import ROOT, mirror_dir
 
@@ -52,6 +51,7 @@ def test_the_pdf_has_every_section_and_no_unresolved_reference(rendered):
     pages = text.count("\f")
     assert pages >= 15, f"{pages} pages: tables or sections are missing"
     assert "?@" not in text
+    assert "{python}" not in text, "an inline expression printed as its code (Quarto does so when its output is empty)"
     for heading in SECTIONS:
         assert heading in text, heading
     assert text.count("Referenser") == 2, "the bibliography heading once, besides its line in the contents"
@@ -67,7 +67,11 @@ def test_the_html_has_every_embedded_figure_and_the_map(rendered):
     assert "41\u00a0956" in html or "41&nbsp;956" in html
 
 
-def test_every_notebook_has_its_page(rendered):
-    for source in read_project(rendered).documents:
-        if source.suffix == ".ipynb":
-            assert (rendered / "_site" / "reports" / "notebooks" / f"{source.stem}.html").is_file()
+def test_every_notebook_has_its_page_and_the_article_links_to_it(rendered):
+    html = (rendered / "_site" / "reports" / "index.html").read_text(encoding="utf-8")
+    for source in sorted((rendered / "notebooks").glob("*.ipynb")):
+        page = rendered / "_site" / "reports" / "notebooks" / f"{source.stem}-preview.html"
+        assert page.is_file(), page.name
+        assert f'href="notebooks/{source.stem}-preview.html' in html, source.name
+        assert "Tillbaka till artikel" in page.read_text(encoding="utf-8")
+        assert (page.parent / f"{source.stem}.out.ipynb").is_file()  # the executed notebook, to download

@@ -16,14 +16,19 @@ INLINE = re.compile(r"`\{python\} ([^`]+)`")
 
 
 def test_quarto_project_lists_existing_documents():
-    """The render list names the article and the executed copies of every notebook (made before each render)."""
+    """The render list names the article, which embeds the executed copy of every notebook (made before each
+    render); Quarto renders each embedded notebook as its notebook view."""
+    from analysis.report.documents import EMBED
     from analysis.report.project import read_project
 
     project = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert project["lang"] == "sv"
     checked = read_project(ROOT)
     assert checked.problems == []
-    assert {p.name for p in checked.documents} == {"index.qmd"} | {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert [p.name for p in checked.documents] == ["index.qmd"]
+    article = (ROOT / "reports" / "index.qmd").read_text(encoding="utf-8")
+    embedded = {match["path"] for match in EMBED.finditer(article)}
+    assert embedded == {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
 
 
 def test_article_cells_and_inline_expressions_execute(built, tmp_path):
