@@ -168,7 +168,8 @@ CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
 
 def _cell(value) -> str:
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+    # Line breaks and runs of spaces become one space; no-break spaces (in numbers) stay.
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"[ \t\r\n]+", " ", str(value)).strip(" "))
 
 
 def pipe_table(table: pd.DataFrame) -> str:
@@ -190,7 +191,7 @@ def read_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     tables, current = [], []
     for line in [*text.splitlines(), ""]:
         if line.startswith("|") and line.rstrip().endswith("|"):
-            current.append([ESCAPED.sub(r"\1", cell.strip()) for cell in CELL_SEPARATOR.split(line.strip()[1:-1])])
+            current.append([ESCAPED.sub(r"\1", cell.strip(" ")) for cell in CELL_SEPARATOR.split(line.strip()[1:-1])])
             continue
         if len(current) >= 2:
             tables.append((current[0], current[2:]))
