@@ -33,8 +33,10 @@ check: build
 
 # Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
 # into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
-prerender: build
-	$(PY) -m analysis prerender
+# Under `gino report`, which has just done all that, it says so and does nothing.
+prerender: venv
+	@if [ "$$GINO_PRERENDERED" = 1 ]; then echo "pre-render: done by 'gino report' just before Quarto started"; \
+	else $(MAKE) --no-print-directory build && $(PY) -m analysis prerender; fi
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build
