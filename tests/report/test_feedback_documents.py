@@ -266,3 +266,13 @@ def test_a_rendered_file_is_collected_wherever_quarto_put_it(tmp_path, on_twin):
     assert not (tmp_path / job.output).exists()
     with pytest.raises(documents.GinoError, match="reported success but wrote no kommun-2425-dorotea.html"):
         feedback_jobs.collect(job, time.time() + 60, tmp_path, site)  # only the last run's file is there
+
+
+def test_every_slide_caption_fits_under_its_figure():
+    """A deck's figure fills its slide; a caption longer than two lines of slide type (about 100
+    characters) runs off the slide's foot (seen through LibreOffice)."""
+    deck = (ROOT / "reports" / "feedback" / "bildspel.qmd").read_text(encoding="utf-8")
+    captions = re.findall(r'^#\| fig-cap: "(.*)"$', deck, re.MULTILINE)
+    assert captions
+    for caption in captions:
+        assert len(caption) <= 100, caption
