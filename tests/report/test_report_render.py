@@ -65,6 +65,8 @@ def test_the_html_has_every_embedded_figure_and_the_map(rendered):
         assert f'id="{label}"' in html, label
     assert '<iframe srcdoc="' in html and "Leaflet 1.9.4" in html and "Make this Notebook Trusted" not in html
     assert "41\u00a0956" in html or "41&nbsp;956" in html
+    assert '<i class="bi bi-file-pdf"></i>PDF</a>' in html and ">Typst<" not in html  # the PDF named for readers
+    assert "<h2>Anteckningsböcker</h2>" in html
 
 
 def test_every_notebook_has_its_page_and_the_article_links_to_it(rendered):
