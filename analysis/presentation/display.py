@@ -157,19 +157,21 @@ def column_widths(table: pd.DataFrame) -> list[float]:
 
 # A pipe table with a line longer than 72 characters takes the full text width, its columns in
 # proportion to the dashes under the header; every table here gets such a line, so its widths are
-# its content's (``column_widths``) in every format. Every ASCII punctuation character in a cell is
-# escaped: cells are text, never Markdown (no emphasis, citations, math, shortcodes, smart quotes or
-# dashes).
+# its content's (``column_widths``) in every format. Every character Markdown would read in a cell is
+# escaped (``MARKDOWN_SPECIAL``): cells are text, never Markdown.
 PANDOC_COLUMNS = 72
 WIDTH_DASHES = 200
-MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# What Markdown (with Quarto's and pandoc's extensions) reads inside a table cell: escapes, the cell
+# separator, code, emphasis, brackets, raw HTML and entities, math, citations, sub- and superscript,
+# attributes and shortcodes, smart quotes, and dashes or ellipses made of runs of '-' or '.'.
+MARKDOWN_SPECIAL = re.compile(r"""([\\|`*_\[\]<>&$@~^{}"']|-(?=-)|\.(?=\.))""")
 ESCAPED = re.compile(r"\\(.)")
 CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
 
 def _cell(value) -> str:
     # Line breaks and runs of spaces become one space; no-break spaces (in numbers) stay.
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"[ \t\r\n]+", " ", str(value)).strip(" "))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"[ \t\r\n]+", " ", str(value)).strip(" "))
 
 
 def pipe_table(table: pd.DataFrame) -> str:
