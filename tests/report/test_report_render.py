@@ -8,6 +8,7 @@ notebooks' pages (their notebook views), and must leave every tracked file as it
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,4 +77,6 @@ def test_every_notebook_has_its_page_and_the_article_links_to_it(rendered):
         assert page.is_file(), page.name
         assert f'href="notebooks/{source.stem}-preview.html' in html, source.name
         assert "Tillbaka till artikel" in page.read_text(encoding="utf-8")
-        assert (page.parent / f"{source.stem}.out.ipynb").is_file()  # the executed notebook, to download
+        download = page.parent / f"{source.stem}.ipynb"  # the executed notebook, offered for download
+        assert f'download="{download.name}"' in page.read_text(encoding="utf-8")
+        assert any(cell.get("outputs") for cell in json.loads(download.read_text(encoding="utf-8"))["cells"])

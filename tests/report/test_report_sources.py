@@ -29,6 +29,9 @@ def test_quarto_project_lists_existing_documents():
     article = (ROOT / "reports" / "index.qmd").read_text(encoding="utf-8")
     embedded = {match["path"] for match in EMBED.finditer(article)}
     assert embedded == {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    front = yaml.safe_load(article.split("---")[1])
+    views = {view["notebook"]: view.get("download-url") for view in front["notebook-view"]}
+    assert views == {path: path.removeprefix("notebooks/") for path in embedded}  # the executed copy, downloaded
 
 
 def test_article_cells_and_inline_expressions_execute(built, tmp_path):
