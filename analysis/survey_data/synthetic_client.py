@@ -43,7 +43,7 @@ def blank_rows(order: np.ndarray, blanks: list[int]) -> list[np.ndarray]:
 def answer_codes(latent: np.ndarray, loading: float, positive: int, answered: int, dont_know: int,
                  blank: np.ndarray, cfg: dict, rng: np.random.Generator) -> np.ndarray:
     """Codes 1–4 and 9 ("vet inte") for one municipality and item: exactly ``positive`` in 1–2 of ``answered``."""
-    from analysis.survey_data.synthetic import assign_answers, split
+    from analysis.survey_data.allocation import assign_answers, split
 
     rows = np.setdiff1d(np.arange(len(latent)), blank)
     best, second = split(positive, cfg["top_share_of_positive"])
@@ -67,7 +67,7 @@ def generate_client_anchored(codebook: Codebook, figures: pd.DataFrame, cfg: dic
     effect = dict(zip(respondents.index, rng.normal(0, cfg["municipality_sd"], len(respondents))))
     latent = np.array([effect[k] for k in kommun]) + rng.standard_normal(n)
     sexes = [int(k) for k in cfg["sex"]]
-    from analysis.survey_data.synthetic import largest_remainder
+    from analysis.survey_data.allocation import largest_remainder
 
     sex = np.repeat(sexes, largest_remainder(n, [cfg["sex"][k] for k in cfg["sex"]]))[rng.permutation(n)]
     frame = pd.DataFrame({"respondent_id": [f"syn-{year}-{i:04d}" for i in range(1, n + 1)], "kommun": kommun,

@@ -15,9 +15,8 @@ from analysis.survey_data.codebooks import Codebook
 from analysis.survey_data.reconcile import Question, Solution, solve
 from analysis.public_data.residence import distance_band, road_km, sample_residences
 from analysis.survey_data.published import round_half_up
-from analysis.survey_data.synthetic import (
-    _figures_for, _positive, allocate, assign_answers, choose_missing, largest_remainder, split,
-)
+from analysis.survey_data.allocation import allocate, assign_answers, choose_missing, largest_remainder, split
+from analysis.survey_data.synthetic import _figures_for, _positive
 
 
 def preference_probabilities(km: np.ndarray, model: dict) -> tuple[list[int], np.ndarray]:

@@ -15,7 +15,7 @@ from analysis.survey_data.codebooks import DATASETS, load_codebook
 from analysis.survey_data.reconcile import NoSolution, Question, solve
 from analysis.public_data.residence import distance_band, road_km, sample_residences, weighted_distance_to_centre
 from analysis.survey_data.published import Share, measure, passes, round_half_up
-from analysis.survey_data.synthetic import allocate, assign_answers, largest_remainder
+from analysis.survey_data.allocation import allocate, assign_answers, largest_remainder
 from analysis.survey_data.synthetic_travel import preference_probabilities
 from conftest import ROOT, gino
 
