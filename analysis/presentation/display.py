@@ -144,8 +144,8 @@ def column_widths(table: pd.DataFrame) -> list[float]:
         widths = np.array(wanted, dtype=float)
     else:
         widths = np.array(least, dtype=float)
-        shown = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table.astype(str)])
-        lengths = shown.apply(lambda column: column.astype(str).str.len()).to_numpy(dtype=float)
+        shown = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table]).astype(str)
+        lengths = shown.apply(lambda column: column.str.len()).to_numpy(dtype=float)
         for _ in range(max(0, LINE_CHARACTERS - int(widths.sum()))):
             saved = [_lines(lengths, widths) - _lines(lengths, widths + np.eye(len(widths))[i])
                      for i in range(len(widths))]
