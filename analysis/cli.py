@@ -60,14 +60,15 @@ def fetch_kolada(
     year: Annotated[int, typer.Option(help="Survey year of the client-survey key figures.")],
     base_url: Annotated[Optional[str], typer.Option(help="Kolada API v3 base URL (default: Kolada's).")] = None,
 ) -> None:
-    """Download the IFO client-survey key figures (U30447–U30453, U30900, U30901) for one year from Kolada's API v3."""
+    """Download one year of the IFO client-survey key figures (IFO total and sub-areas, T/K/M) from Kolada's
+    API v3 and write it as a raw snapshot with its catalog entry; the next build reads it."""
     from analysis.public_data import kolada_api
 
     client = kolada_api.KoladaClient(base_url or kolada_api.DEFAULT_BASE_URL)
     frame = kolada_api.fetch_values(client, year)
-    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), f"{client.base_url}data/kpi/"
-                                     f"{','.join(kolada_api.CLIENT_SURVEY_KPIS)}/year/{year}")
-    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities)")
+    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), kolada_api.data_url(client.base_url, year))
+    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities, "
+              f"{frame['kpi_id'].nunique()} KPIs); the next 'gino build' reads it through its catalog entry")
 
 
 def _print_step(name: str, event: str, started: dict[str, float]) -> None:

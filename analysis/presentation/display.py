@@ -10,11 +10,22 @@ import pandas as pd
 from analysis.core.disclosure import ALL, MERGED, SUPPRESSED
 from analysis.presentation.formatting import sv_number, sv_percent
 
-SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
-                    "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
-                    "frågor, kommuner och roller är konstruerade.")
-SYNTHETIC_NOTICE_SHORT = ("**Syntetiska data:** påhittade svar som återger rapportens publicerade siffror, "
-                          "inte GINO-studiens svar.")
+def synthetic_notice(reproduced: int, total: int, conflicts: int) -> str:
+    """The synthetic-data notice, with how many of the report's published survey figures the twin reproduces
+    (the counts come from the build: ``claims`` renders it as the claim ``data-notice``)."""
+    rest = f" ({conflicts} strider mot Koladas verkliga värden och återges inte)" if conflicts else ""
+    return ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar, inte "
+            f"GINO-studiens, som återger {reproduced} av rapportens {total} publicerade enkätsiffror{rest}. Samband "
+            "mellan frågor, kommuner och roller är konstruerade.")
+
+
+def synthetic_notice_short(reproduced: int, total: int, conflicts: int) -> str:
+    """The notice for a slide."""
+    rest = f"; {conflicts} strider mot Kolada" if conflicts else ""
+    return (f"**Syntetiska data:** påhittade svar, inte GINO-studiens; de återger {reproduced} av rapportens {total} "
+            f"publicerade enkätsiffror{rest}.")
+
+
 REAL_NOTICE = "**Verkliga enkätdata** från studiens egna enkätfiler (endast aggregerade resultat redovisas)."
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}
@@ -44,14 +55,16 @@ TYPST_SYNTHETIC_HEADER = (
 )
 
 
-def report_notice(synthetic: bool) -> str:
-    """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout, and
-    for synthetic data a raw Typst block (other formats skip it) that switches on the running header
-    ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF."""
+def report_notice(synthetic: bool, notice: str | None = None) -> str:
+    """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout with
+    ``notice`` (the claim ``data-notice``), and for synthetic data a raw Typst block (other formats skip it)
+    that switches on the running header ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF."""
     if not synthetic:
-        return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{REAL_NOTICE}\n:::\n"
+        return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{notice or REAL_NOTICE}\n:::\n"
     header = "```{=typst}\n#gino-synthetic.update(true)\n```\n"
-    return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{SYNTHETIC_NOTICE}\n:::\n"
+    text = notice or ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade "
+                      "svar, inte GINO-studiens.")
+    return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{text}\n:::\n"
 
 
 def share_ci(share, low, high, decimals: int = 0) -> str:

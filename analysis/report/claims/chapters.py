@@ -1,0 +1,141 @@
+"""Claims of the article's and notebooks' survey and region chapters whose wording depends on the data: a
+comparison, an extreme, a share hidden by disclosure control, or whether the data are synthetic."""
+
+from __future__ import annotations
+
+from analysis.presentation.formatting import sv_number
+from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+
+REAL = Rule(r"(?<!först med de )verkliga (?:svar\w*|enkät\w*|data)", lambda v: not v["synthetic"],
+            "the survey data are real")
+
+
+@claim("region-larger-than-switzerland", "whether the study region's total area exceeds Switzerland's",
+       rules=(Rule(r"mer än Schweiz", lambda v: v["area"] > v["switzerland"], "the area is larger"),))
+def larger_than_switzerland(facts) -> Stated:
+    from analysis.presentation.tables import SWITZERLAND_AREA_KM2
+
+    facts_table = facts.region_facts().set_index("region_id")
+    area = float(facts_table.loc[facts.area().study_id, "total_area_km2"])
+    text = f", vilket är mer än Schweiz ({sv_number(SWITZERLAND_AREA_KM2)} km²)" if area > SWITZERLAND_AREA_KM2 else ""
+    return Stated(text, {"area": area, "switzerland": SWITZERLAND_AREA_KM2})
+
+
+@claim("region-older", "whether the study region's mean age and share aged 65 or more exceed every comparison region's",
+       rules=(Rule(r"är högre i studieregionen än i samtliga", lambda v: v["older"], "both are higher than in every "
+                                                                                     "comparison region"),
+              Rule(r"inte genomgående är högre", lambda v: not v["older"], "not both higher than in every one")))
+def older(facts) -> Stated:
+    f = facts.region_facts().set_index("region_id")
+    area = facts.area()
+    study, others = f.loc[area.study_id], f.loc[area.comparison_ids]
+    is_older = bool((study["mean_age"] > others["mean_age"]).all()
+                    and (study["share_age_65_plus"] > others["share_age_65_plus"]).all())
+    text = ("är högre i studieregionen än i samtliga jämförelseregioner" if is_older else
+            "inte genomgående är högre i studieregionen än i jämförelseregionerna")
+    return Stated(text, {"older": is_older})
+
+
+@claim("sparsity-distance-model", "how the population-weighted distances relate to the survey's travel distances: "
+       "the same residence model as the twin's (synthetic) or a model of its own (real)",
+       rules=(synthetic_rule(), REAL))
+def distance_model(facts) -> Stated:
+    source = ("samma bostadsmodell som de syntetiska reseavstånden i @sec-clients" if facts.synthetic else
+              "en bostadsmodell ur befolkningsrutnätet; reseavstånden i @sec-clients är de svarandes egna, verkliga "
+              "uppgifter")
+    return Stated(f"Avstånden inom kommunerna visas i @tbl-sparsity-municipalities; den befolkningsviktade medelvägen "
+                  f"till centralorten räknas med {source}. @fig-sparsity-shares jämför andelen som bor utanför "
+                  "tätort med andelen land utan invånare.", {})
+
+
+def _aspects(facts):
+    from analysis.innovation import climate
+
+    return facts.memo("aspects", lambda: climate.aspect_shares(facts.survey("innovation_climate_2017"),
+                                                               facts.codebook("innovation_climate_2017")))
+
+
+@claim("innovation-gap-extremes", "the aspects with the largest and the smallest gap between importance and "
+       "performance", rules=(Rule(r"störst för", lambda v: v["widest_gap"] == max(v["gaps"]), "the named aspect "
+                                                                                           "has the largest gap"),
+                             Rule(r"minst för", lambda v: v["narrowest_gap"] == min(v["gaps"]), "the named aspect "
+                                                                                          "has the smallest gap")),
+       constants=(95,))
+def gap_extremes(facts) -> Stated:
+    aspects = _aspects(facts)
+    widest, narrowest = aspects.loc[aspects["gap"].idxmax()], aspects.loc[aspects["gap"].idxmin()]
+
+    def gap(row):
+        return (f"{sv_number(row['gap'] * 100)}, 95 % KI {sv_number(row['gap_low'] * 100)} till "
+                f"{sv_number(row['gap_high'] * 100)}")
+    text = (f"Gapet mellan viktighet och bedömning, räknat på dem som besvarat båda frågorna, är störst för "
+            f"{widest['label'].lower()} ({gap(widest)} procentenheter) och minst för {narrowest['label'].lower()} "
+            f"({gap(narrowest)} procentenheter)")
+    return Stated(text, {"gaps": aspects["gap"].tolist(), "widest_gap": widest["gap"], "narrowest_gap": narrowest["gap"],
+                         "shown": [100 * widest[c] for c in ("gap", "gap_low", "gap_high")]
+                         + [100 * narrowest[c] for c in ("gap", "gap_low", "gap_high")]})
+
+
+@claim("innovation-ipa-example", "the aspect with the largest gap: its observed quadrant and how far its importance "
+       "lies from the mean importance",
+       rules=(Rule(r"största gapet av alla", lambda v: v["gap"] == v["max_gap"], "it has the largest gap"),
+              Rule(r"under medelvärdet", lambda v: v["below"], "its importance is below the mean"),
+              Rule(r"över medelvärdet", lambda v: not v["below"], "its importance is at or above the mean")))
+def ipa_example(facts) -> Stated:
+    from analysis.innovation import climate
+
+    ipa = climate.importance_performance(_aspects(facts))
+    row = ipa.loc[ipa["gap"].idxmax()]
+    distance = 100 * (row["importance_share"] - ipa.attrs["mean_importance"])
+    below = bool(distance < 0)
+    text = (f"{row['label'].lower().capitalize()}, med det största gapet av alla, hamnar i *{row['quadrant']}* eftersom "
+            f"dess viktighet ligger {sv_number(abs(distance), 1)} procentenheter {'under' if below else 'över'} "
+            "medelvärdet, och ett enda svar kan flytta den")
+    return Stated(text, {"gap": row["gap"], "max_gap": ipa["gap"].max(), "below": below, "distance": distance})
+
+
+@claim("innovation-constructed", "whether the relation between a person's ratings is constructed (synthetic) or a "
+       "result (real)", rules=(synthetic_rule(), REAL, Rule(r"först med de verkliga svaren", lambda v: v["synthetic"],
+                                                             "said only of synthetic data")))
+def constructed(facts) -> Stated:
+    if facts.synthetic:
+        return Stated("**Sambandet mellan en persons bedömning och viktighetssvar är konstruerat i syntetiska data**; "
+                      "resultaten här säger något först med de verkliga svaren.", {})
+    return Stated("Med de verkliga svaren är sambandet mellan en persons bedömning och viktighetssvar ett resultat om de "
+                  "svarande, med de förbehåll som står ovan.", {})
+
+
+@claim("clients-distance-form", "the main test of distance × meeting form, and whether the association is built into "
+       "the data (synthetic) or a result (real)",
+       rules=(synthetic_rule(), REAL, Rule(r"under respektive minst 20 km", lambda v: True,
+                                           "the collapsed table's definition (the codebook's band limit)")))
+def distance_form(facts) -> Stated:
+    from analysis.client_surveys import indicators
+    from analysis.presentation import display
+
+    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.survey("client_survey_2018")))
+    main = test.loc["collapsed"]
+    text = (f"I den sammanslagna tabellen (under respektive minst 20 km, på plats respektive på distans) ger "
+            f"{display.TESTS.get(main['test'], main['test'])} p = {display.p_value(main['p'])} och Cramérs V "
+            f"{sv_number(main['cramers_v'], 2)} (@tbl-client-distance-form-test). ")
+    text += ("Sambandet är inbyggt i de syntetiska data och visar metoden, inte ett fynd." if facts.synthetic else
+             "Med de verkliga svaren är det ett resultat, beskrivande och inte orsaksmässigt.")
+    return Stated(text, {"p": float(main["p"]), "v": float(main["cramers_v"]), "km": 20,
+                         "p_bound": 0.001 if main["p"] < 0.001 else float("nan")})
+
+
+def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[int, int]:
+    from analysis.client_surveys import indicators
+
+    table = facts.memo(("by_municipality", dataset), lambda: indicators.indicators_by_municipality(
+        facts.survey(dataset), facts.codebook(dataset)))
+    own = table[~table["municipality"].str.startswith("Övriga")]
+    return int(own["suppressed"].sum()), len(own)
+
+
+@claim("clients-municipality-hidden", "how many of the municipality cells of the 2018 indicators disclosure control "
+       "hides", rules=(Rule(r"de flesta", lambda v: v["hidden"] > v["cells"] / 2, "more than half are hidden"),))
+def municipality_hidden(facts) -> Stated:
+    hidden, cells = hidden_cells(facts)
+    return Stated(f"Per kommun (@tbl-client-municipality) är underlaget litet: röjandeskyddet döljer {hidden} av {cells} "
+                  "kommunceller" + (", de flesta" if hidden > cells / 2 else "") + ".", {"hidden": hidden, "cells": cells})

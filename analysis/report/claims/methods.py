@@ -1,0 +1,134 @@
+"""Claims of the methods and limitations sections and of the client-survey notebook's assumptions, whose wording
+depends on whether the survey data are the synthetic twin or the real exports."""
+
+from __future__ import annotations
+
+from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+from analysis.report.claims.chapters import REAL, hidden_cells
+from analysis.report.claims.surveys import figure_counts
+
+
+@claim("methods-survey-data", "the methods section's account of the survey data: the twin, how many published "
+       "figures it reproduces and how it agrees with Kolada (synthetic); the real exports and their agreement (real)",
+       rules=(synthetic_rule(), REAL,
+              Rule(r"de övriga \d+ strider", lambda v: v["other"] == 0 and v["conflicts"] > 0,
+                   "every figure not reproduced is a conflict with Kolada"),
+              Rule(r"\(alla\)", lambda v: v["agree"] == v["total_kolada"], "every municipality value agrees")),
+       constants=(1, 4))
+def survey_data(facts) -> Stated:
+    v = figure_counts(facts)
+    comparison = facts.kolada_comparison()
+    v |= {"agree": int(comparison["passed"].sum()), "total_kolada": len(comparison)}
+    agree = f"{v['agree']} av {len(comparison)} kommunvärden stämmer" + (" (alla)" if v["agree"] == len(comparison) else "")
+    if facts.synthetic:
+        text = (f"Enkäternas mikrodata är inte offentliga. Som standard analyseras därför en syntetisk tvilling: påhittade "
+                f"svar som återger {v['reproduced']} av de {v['total']} siffror projektrapporten publicerar om enkäterna"
+                + (f"; de övriga {v['conflicts']} strider mot Koladas publicerade värden och visas som konflikter "
+                   "(@sec-kolada)" if v["other"] == 0 and v["conflicts"] else "") +
+                ". Där siffrorna inte kan gälla samtidigt med heltal svarande, eller nämnaren inte publiceras, väljs den "
+                "rimligaste lösningen och valet dokumenteras (@tbl-data-reconciliations). Brukarenkäterna 2018 och 2019 "
+                "är förankrade i Koladas verkliga resultat: lika många svarande per kommun som Kolada anger och, per "
+                f"kommun och fråga, ett antal positiva av svarande som ger Koladas värde exakt ({agree}); kommuner utan "
+                "värden i Kolada har fått 1–4 svarande (ett dokumenterat val i `config/synthetic.yaml`).")
+    else:
+        text = ("Den här versionen bygger på studiens verkliga enkätfiler (`config/surveys.yaml`); bara aggregerade "
+                f"resultat redovisas. Av de {v['total']} siffror projektrapporten publicerar om enkäterna återger de "
+                f"verkliga svaren {v['reproduced']}. Brukarenkäterna jämförs med Koladas publicerade resultat per kommun "
+                f"och fråga: {agree}.")
+    return Stated(text, v | {"agree_total": len(comparison)})
+
+
+@claim("limitations-source", "the limitation the survey data carry: invented answers whose relations are constructed "
+       "(synthetic), or the study's own answers (real)",
+       rules=(synthetic_rule(), REAL, Rule(r"alla samband", lambda v: v["synthetic"], "the data are synthetic")))
+def limitations_source(facts) -> Stated:
+    if facts.synthetic:
+        return Stated("Enkätsiffrorna i denna version bygger på syntetiska data. Syntetiska data återger bara det "
+                      "projektrapporten och Kolada publicerat; alla samband är konstruerade.", {})
+    return Stated("Enkätsiffrorna i denna version bygger på verkliga data från studiens enkätfiler; samband och "
+                  "skillnader är resultat om de svarande, med de förbehåll som följer.", {})
+
+
+@claim("limitations-small", "the respondents of the surveys and how much of the municipality results disclosure "
+       "control hides", rules=(Rule(r"de flesta kommunresultat", lambda v: v["hidden"] > v["cells"] / 2,
+                                    "more than half of the 2018 municipality cells are hidden"),))
+def limitations_small(facts) -> Stated:
+    innovation, clients = len(facts.survey("innovation_climate_2017")), len(facts.survey("client_survey_2018"))
+    hidden, cells = hidden_cells(facts)
+    text = (f"Underlagen är små: {innovation} svar på innovationsenkäten och {clients} på brukarenkäten 2018, så "
+            f"intervallen är breda, och röjandeskyddet döljer {hidden} av brukarenkätens {cells} kommunceller 2018"
+            + (" (de flesta kommunresultat)" if hidden > cells / 2 else "") + ".")
+    return Stated(text, {"innovation": innovation, "clients": clients, "hidden": hidden, "cells": cells})
+
+
+@claim("clients-synthetic-assumption", "the client-survey notebook's assumption on the data: what the twin reproduces "
+       "and what is invented (synthetic), or that tests are results (real)",
+       rules=(synthetic_rule(), REAL, Rule(r"exakt de siffror", lambda v: v["reproduced"] == v["total"],
+                                            "every published figure is reproduced"),
+              Rule(r"allt annat", lambda v: v["synthetic"], "everything beyond the published figures is assumed "
+                                                           "in the twin")))
+def clients_assumption(facts) -> Stated:
+    v = figure_counts(facts)
+    if facts.synthetic:
+        return Stated(f"**Syntetiska data** (standard): tvillingen återger {v['reproduced']} av de {v['total']} siffror "
+                      "som rapporten publicerar om enkäterna" + (f" (de övriga {v['conflicts']} strider mot Kolada)"
+                                                                 if v["conflicts"] else "") +
+                      ", men allt annat – 2019 års svar utöver Koladas värden, sambanden mellan frågor, skillnader mellan "
+                      "kommuner och sambandet mellan avstånd och mötesform – är antaganden i `config/synthetic.yaml`. "
+                      "Test och modeller nedan visar då de inbyggda sambanden, inte fynd om GINO-kommunernas klienter.", v)
+    return Stated("**Verkliga data**: svaren är studiens egna; test och modeller nedan är resultat om de svarande, "
+                  "beskrivande och inte orsaksmässiga.", v)
+
+
+def _published_shares_2019() -> int:
+    from analysis.core import paths
+    from analysis.survey_data.published import read_published_survey_figures
+
+    figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
+    return int(((figures["dataset"] == "client_survey_2019") & figures["rule"].isin(["percent", "of_ten"])).sum())
+
+
+@claim("clients-years-synthetic", "what the 2019 answers are: Kolada's values and invented beyond them (synthetic) "
+       "or the study's own (real)",
+       rules=(synthetic_rule(), REAL, Rule(r"inga andelar", lambda v: v["shares_2019"] == 0,
+                                            "the report publishes no share for 2019"),
+              Rule(r"allt utöver", lambda v: v["synthetic"], "said of the twin")))
+def years_note(facts) -> Stated:
+    shares = facts.memo("shares_2019", _published_shares_2019)
+    if facts.synthetic:
+        return Stated("I de **syntetiska data** följer 2019 års andelar per kommun Koladas publicerade värden; rapporten "
+                      "publicerar inga andelar för 2019, och allt utöver Koladas värden är påhittat.",
+                      {"shares_2019": shares})
+    return Stated("Rapporten publicerar inga andelar för 2019; de verkliga svaren 2019 jämförs med Kolada i "
+                  "anteckningsboken 01-data.", {"shares_2019": shares, "names": ["01-data"]})
+
+
+@claim("clients-travel-synthetic", "where the travel distances and meeting forms come from: the twin's residence "
+       "model and an invented logit (synthetic), or the respondents (real)", rules=(synthetic_rule(), REAL))
+def travel_note(facts) -> Stated:
+    if facts.synthetic:
+        return Stated("I de syntetiska data är reseavståndet ett vägavstånd (fågelvägen gånger en omvägsfaktor, se "
+                      "`config/synthetic.yaml`) från en bostad dragen ur befolkningsrutnätet till kommunens centralort, "
+                      "och mötesformen är dragen ur en multinomial logitmodell i avståndet med påhittade parametrar där "
+                      "socialkontoret tappar och telefon och video vinner med avståndet. Sambandet nedan är alltså "
+                      "inbyggt i tvillingen.", {})
+    return Stated("Med de verkliga svaren är reseavstånd och mötesform de svarandes egna uppgifter; sambandet nedan är "
+                  "ett resultat om dem, beskrivande och inte orsaksmässigt.", {})
+
+
+@claim("poster-reproduced", "how many of the poster's 'N av 10' the computation reproduces, and which not",
+       rules=(Rule(r"avvikelse", lambda v: v["differing"] > 0, "some poster value differs"),))
+def poster_reproduced(facts) -> Stated:
+    from analysis.client_surveys import indicators
+    from analysis.core import paths
+    from analysis.survey_data.published import read_published_survey_figures
+
+    published = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
+    headline = indicators.headline_indicators(facts.survey("client_survey_2018"), facts.codebook("client_survey_2018"),
+                                              published)
+    on_poster = headline.dropna(subset=["published_of_ten"])
+    differing = on_poster[on_poster["of_ten"] != on_poster["published_of_ten"]]
+    text = (f"Beräkningen återger {len(on_poster) - len(differing)} av affischens {len(on_poster)} värden"
+            + ("." if differing.empty else f"; avvikelse för: {', '.join(differing['label'])}."))
+    return Stated(text, {"reproduced": len(on_poster) - len(differing), "poster": len(on_poster),
+                         "differing": len(differing)})

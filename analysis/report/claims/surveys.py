@@ -1,0 +1,108 @@
+"""Claims about the survey data as a whole: how many published figures the data reproduce, the twin against
+Kolada, the data notice, and the sentences whose wording depends on whether the data are synthetic."""
+
+from __future__ import annotations
+
+from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+
+
+def figure_counts(facts) -> dict:
+    comparison = facts.survey_comparison()
+    conflict = comparison["kolada_conflict"].ne("") & ~comparison["passed"]
+    total, reproduced = len(comparison), int(comparison["passed"].sum())
+    return {"total": total, "reproduced": reproduced, "conflicts": int(conflict.sum()),
+            "other": total - reproduced - int(conflict.sum()), "synthetic": facts.synthetic}
+
+
+def figures_cross_check(facts, stated: Stated) -> list[str]:
+    """The count as ``gino check`` finds it (its own code on the same table)."""
+    from analysis.report.checks import survey_comparison_failures
+
+    comparison = facts.survey_comparison().assign(passed=lambda f: f["passed"].map(str))
+    failures = survey_comparison_failures(comparison)
+    v = stated.value
+    expected_other = len(failures)
+    return [] if v["other"] == expected_other else [
+        f"{v['other']} figures stated as differing for other reasons than Kolada, gino check counts {expected_other}"]
+
+
+FIGURE_RULES = (
+    Rule(r"återger varje|alla", lambda v: v["reproduced"] == v["total"], "every published figure is reproduced"),
+    Rule(r"övriga \d+ är affischpåståenden", lambda v: v["other"] == 0 and v["conflicts"] > 0,
+         "every figure not reproduced is a poster statement Kolada rules out"),
+    Rule(r"verkliga svaren", lambda v: not v["synthetic"], "the survey data are real"),
+    Rule(r"inga data", lambda v: v["conflicts"] > 0, "the Kolada reconciliation rules them out"),
+    Rule(r"under rapportens egen avrundning", lambda v: True, "the report's rounding rule (a definition)"),
+)
+
+
+@claim("figures-reproduced", "how many of the GINO report's published survey figures the survey data reproduce, "
+       "and why the others are not", rules=FIGURE_RULES, cross_check=figures_cross_check)
+def figures_reproduced(facts) -> Stated:
+    v = figure_counts(facts)
+    text = (f"Av de {v['total']} siffror som projektrapporten publicerar om enkäterna återges {v['reproduced']}"
+            + (" av de verkliga svaren" if not v["synthetic"] else "") + "; jämförelsen finns i anteckningsboken 01-data.")
+    if v["other"] == 0 and v["conflicts"]:
+        text += (f" Övriga {v['conflicts']} är affischpåståenden som inga data förenliga med Koladas publicerade "
+                 "brukarresultat kan ge under rapportens egen avrundning (@sec-kolada).")
+    elif v["other"]:
+        text += (f" {v['other']} återges inte" + (f" och {v['conflicts']} är affischpåståenden som strider mot Koladas "
+                                                   "publicerade brukarresultat (@sec-kolada)" if v["conflicts"] else "")
+                 + "; verkliga svar kan gälla en annan omgång eller region än rapportens.")
+    return Stated(text, v | {"names": ["01-data"]})
+
+
+@claim("figures-reproduced-short", "the same count in one line (a table's footnote, the docs)",
+       rules=FIGURE_RULES, cross_check=figures_cross_check)
+def figures_reproduced_short(facts) -> Stated:
+    v = figure_counts(facts)
+    text = f"{v['reproduced']} av {v['total']} publicerade siffror återges"
+    if v["conflicts"]:
+        text += f"; {v['conflicts']} strider mot Koladas publicerade värden"
+    if v["other"]:
+        text += f"; {v['other']} återges inte av dessa data"
+    return Stated(text + ".", v)
+
+
+def agreement_cross_check(facts, stated: Stated) -> list[str]:
+    """The agreement as ``gino check`` counts it."""
+    from analysis.client_surveys.kolada_check import kolada_failures
+
+    comparison = facts.kolada_comparison()
+    agree = len(comparison) - len(kolada_failures(comparison))
+    return [] if stated.value["agree"] == agree else [f"{stated.value['agree']} stated, gino check counts {agree}"]
+
+
+@claim("twin-kolada-agreement", "how many municipality values (respondents and seven shares per municipality and "
+       "round) of the survey data agree with Kolada", cross_check=agreement_cross_check,
+       rules=(Rule(r"alla", lambda v: v["agree"] == v["total"], "every value agrees"),))
+def twin_kolada_agreement(facts) -> Stated:
+    comparison = facts.kolada_comparison()
+    agree, total = int(comparison["passed"].sum()), len(comparison)
+    return Stated(f"{agree} av {total} kommunvärden stämmer med Kolada", {"agree": agree, "total": total})
+
+
+@claim("data-notice", "the notice at the top of every document: synthetic or real survey data, and how many "
+       "published figures the twin reproduces",
+       rules=(synthetic_rule(), Rule(r"[Vv]erkliga enkätdata", lambda v: not v["synthetic"], "the data are real"),
+              Rule(r"strider mot Koladas verkliga", lambda v: v["conflicts"] > 0, "some figures conflict with Kolada")))
+def data_notice(facts) -> Stated:
+    from analysis.presentation import display
+
+    if not facts.synthetic:
+        return Stated(display.REAL_NOTICE, {"synthetic": False})
+    v = figure_counts(facts)
+    text = display.synthetic_notice(v["reproduced"], v["total"], v["conflicts"])
+    return Stated(text, v)
+
+
+@claim("data-notice-short", "the short notice of a slide", rules=(
+    synthetic_rule(), Rule(r"[Vv]erkliga enkätdata", lambda v: not v["synthetic"], "the data are real"),
+    Rule(r"strider mot Kolada", lambda v: v["conflicts"] > 0, "some figures conflict with Kolada")))
+def data_notice_short(facts) -> Stated:
+    from analysis.presentation import display
+
+    if not facts.synthetic:
+        return Stated(display.REAL_NOTICE, {"synthetic": False})
+    v = figure_counts(facts)
+    return Stated(display.synthetic_notice_short(v["reproduced"], v["total"], v["conflicts"]), v)
