@@ -91,9 +91,12 @@ def comparison_table(tests: pd.DataFrame, year: int, reference: str = "Riket") -
 def joint_table(joint: pd.DataFrame) -> pd.DataFrame:
     """Per group and reference over the survey years' indicator-years: how many lie above the median,
     unweighted and weighted, beside random groups of the same size (median and 95 % range) and the
-    permutation p; and the mean difference from the median with its permutation p."""
+    permutation p; and the mean difference from the median with its permutation p, Holm-adjusted within
+    each reference (``kolada_groups.with_holm``)."""
+    from analysis.client_surveys.kolada_groups import with_holm
+
     rows = []
-    for r in joint.itertuples(index=False):
+    for r in with_holm(joint).itertuples(index=False):
         for kind, name in (("unweighted", "ovägt"), ("weighted", "viktat")):
             rows.append({
                 "Grupp": r.group, "Mot": r.reference, "Medel": name,
@@ -104,6 +107,7 @@ def joint_table(joint: pd.DataFrame) -> pd.DataFrame:
                 "p (antal över)": sv_number(getattr(r, f"p_above_{kind}"), 2),
                 "Medelskillnad, procentenheter": sv_number(getattr(r, f"mean_difference_{kind}"), 1),
                 "p (medelskillnad)": sv_number(getattr(r, f"p_mean_{kind}"), 2),
+                "p (Holm)": sv_number(getattr(r, f"p_mean_{kind}_holm"), 2),
             })
     return pd.DataFrame(rows)
 

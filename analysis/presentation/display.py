@@ -67,6 +67,13 @@ def report_notice(synthetic: bool, notice: str | None = None) -> str:
     return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{text}\n:::\n"
 
 
+def section_banner() -> str:
+    """The running header's words as a banner above a synthetic section, for a page that also holds real data
+    (the poster, whose one page starts with Kolada's real results and carries no running header)."""
+    return ('```{=typst}\n#align(right, text(size: 12pt, fill: rgb("#a00000"))[SYNTETISKA ENKÄTDATA – inte '
+            'GINO-studiens svar])\n```\n')
+
+
 def share_ci(share, low, high, decimals: int = 0) -> str:
     """``0.71, 0.58, 0.81 -> '71 % (58–81)'``; a suppressed or missing share -> '–'."""
     if pd.isna(share):

@@ -116,7 +116,8 @@ def distance_form(facts) -> Stated:
     test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.survey("client_survey_2018")))
     main = test.loc["collapsed"]
     text = (f"I den sammanslagna tabellen (under respektive minst 20 km, på plats respektive på distans) ger "
-            f"{display.TESTS.get(main['test'], main['test'])} p = {display.p_value(main['p'])} och Cramérs V "
+            f"{display.TESTS.get(main['test'], main['test'])} p {'' if main['p'] < 0.001 else '= '}"
+            f"{display.p_value(main['p'])} och Cramérs V "
             f"{sv_number(main['cramers_v'], 2)} (@tbl-client-distance-form-test). ")
     text += ("Sambandet är inbyggt i de syntetiska data och visar metoden, inte ett fynd." if facts.synthetic else
              "Med de verkliga svaren är det ett resultat, beskrivande och inte orsaksmässigt.")
@@ -129,7 +130,7 @@ def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[int, int]:
 
     table = facts.memo(("by_municipality", dataset), lambda: indicators.indicators_by_municipality(
         facts.survey(dataset), facts.codebook(dataset)))
-    own = table[~table["municipality"].str.startswith("Övriga")]
+    own = table[table["municipality"].isin(set(facts.codebook(dataset).municipalities.values()))]
     return int(own["suppressed"].sum()), len(own)
 
 
@@ -137,5 +138,6 @@ def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[int, int]:
        "hides", rules=(Rule(r"de flesta", lambda v: v["hidden"] > v["cells"] / 2, "more than half are hidden"),))
 def municipality_hidden(facts) -> Stated:
     hidden, cells = hidden_cells(facts)
-    return Stated(f"Per kommun (@tbl-client-municipality) är underlaget litet: röjandeskyddet döljer {hidden} av {cells} "
-                  "kommunceller" + (", de flesta" if hidden > cells / 2 else "") + ".", {"hidden": hidden, "cells": cells})
+    return Stated(f"Per kommun (@tbl-client-municipality) är underlaget litet: röjandeskyddet döljer {hidden} av de {cells} "
+                  "andelarna per kommun och indikator" + (" (de flesta)" if hidden > cells / 2 else "") + ".",
+                  {"hidden": hidden, "cells": cells})

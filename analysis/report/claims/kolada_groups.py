@@ -78,6 +78,13 @@ def _members(facts) -> list[tuple[str, list[str]]]:
     return facts.memo("group_members", load)
 
 
+def members(facts=None) -> list[tuple[str, list[str]]]:
+    """The compared groups and their member codes (study region first), for notebooks and documents."""
+    from analysis.report.claims.facts import current_facts
+
+    return _members(facts or current_facts())
+
+
 def group_names(facts) -> list[str]:
     return [name for name, _ in _members(facts)] + list(joint(facts)["reference"].unique())
 
@@ -188,7 +195,7 @@ def interval_widths(facts) -> Stated:
              "max": float(widths.max()), "share_30_40": float(widths.between(30, 40).mean())}
     text = (f"Intervallen per kommun som tabellerna kan visa ({value['intervals']} stycken {years[0]} och {years[-1]}) "
             f"är {sv_number(value['min'], 1)}–{sv_number(value['max'], 1)} procentenheter breda, i median "
-            f"{sv_number(value['median'], 1)}")
+            f"{sv_number(value['median'], 1)}.")
     return Stated(text, value)
 
 

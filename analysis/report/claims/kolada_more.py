@@ -144,7 +144,8 @@ def _gender(facts) -> pd.DataFrame:
               Rule(r"inte delas upp", lambda v: v["not_divided"], "Kolada's definitions mark the IFO total KPIs as not "
                                                                   "divided by gender"),
               Rule(r"ändå", lambda v: v["published"] > 0, "the snapshot holds values for women or men"),
-              Rule(r"bara där minst fem", lambda v: True, "Kolada's publication rule")))
+              Rule(r"varje värde, också för kvinnor och män för sig, bara där minst fem", lambda v: True,
+                   "Kolada's publication rule ('dock minst fem')")))
 def gender(facts) -> Stated:
     table = _gender(facts)
     own = table[table["kommun_kod"] != "0000"]

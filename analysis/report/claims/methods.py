@@ -13,13 +13,15 @@ from analysis.report.claims.surveys import figure_counts
        rules=(synthetic_rule(), REAL,
               Rule(r"de övriga \d+ strider", lambda v: v["other"] == 0 and v["conflicts"] > 0,
                    "every figure not reproduced is a conflict with Kolada"),
-              Rule(r"\(alla\)", lambda v: v["agree"] == v["total_kolada"], "every municipality value agrees")),
+              Rule(r"alla \d+ kommunvärden stämmer", lambda v: v["agree"] == v["total_kolada"],
+                   "every municipality value agrees")),
        constants=(1, 4))
 def survey_data(facts) -> Stated:
     v = figure_counts(facts)
     comparison = facts.kolada_comparison()
     v |= {"agree": int(comparison["passed"].sum()), "total_kolada": len(comparison)}
-    agree = f"{v['agree']} av {len(comparison)} kommunvärden stämmer" + (" (alla)" if v["agree"] == len(comparison) else "")
+    agree = (f"alla {v['agree']} kommunvärden stämmer" if v["agree"] == len(comparison) else
+             f"{v['agree']} av {len(comparison)} kommunvärden stämmer")
     if facts.synthetic:
         text = (f"Enkäternas mikrodata är inte offentliga. Som standard analyseras därför en syntetisk tvilling: påhittade "
                 f"svar som återger {v['reproduced']} av de {v['total']} siffror projektrapporten publicerar om enkäterna"
@@ -56,7 +58,8 @@ def limitations_small(facts) -> Stated:
     innovation, clients = len(facts.survey("innovation_climate_2017")), len(facts.survey("client_survey_2018"))
     hidden, cells = hidden_cells(facts)
     text = (f"Underlagen är små: {innovation} svar på innovationsenkäten och {clients} på brukarenkäten 2018, så "
-            f"intervallen är breda, och röjandeskyddet döljer {hidden} av brukarenkätens {cells} kommunceller 2018"
+            f"intervallen är breda, och röjandeskyddet döljer {hidden} av brukarenkätens {cells} andelar per kommun och "
+            "indikator 2018"
             + (" (de flesta kommunresultat)" if hidden > cells / 2 else "") + ".")
     return Stated(text, {"innovation": innovation, "clients": clients, "hidden": hidden, "cells": cells})
 
