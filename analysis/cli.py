@@ -113,6 +113,7 @@ def check() -> None:
         survey_comparison_failures, validate_raw,
     )
     from analysis.client_surveys.kolada_check import kolada_failures
+    from analysis.report.claims import claim_text
     from analysis.workflow import run_build
 
     _check_config()
@@ -152,20 +153,16 @@ def check() -> None:
               f"{len(kolada) - len(failed_kolada)} of {len(kolada)} municipality values agree")
 
     survey_failures = survey_comparison_failures(surveys)
+    summary = claim_text("check-summary").splitlines()
     if source == "real" and (survey_failures or failed_kolada):
         # Real exports may come from another round or region: the comparisons inform, they do not stop.
-        out.print(f"check: {len(survey_failures)} of {len(surveys)} published GINO survey figures and "
-                  f"{len(failed_kolada)} of {len(kolada)} Kolada values differ on the real survey data (shown above "
-                  "and in the report); this is information, not an error, for real data")
+        out.print(summary.pop(0))
         survey_failures, failed_kolada = [], []
     failures = comparison_failures(comparison) + survey_failures
     if failures or failed_kolada:
         raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures]
                               + [f"disagrees with Kolada: {f}" for f in failed_kolada])
-    out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance; "
-              f"{len(surveys) - len(conflicts)} of {len(surveys)} published survey figures reproduced on {source} "
-              f"survey data, {len(conflicts)} in conflict with Kolada (data/processed/kolada_poster_rules.csv); "
-              f"Kolada values compared: {len(kolada)}")
+    out.print(summary[-1])
 
 
 @app.command()

@@ -79,3 +79,27 @@ def slide_values(indicators: pd.DataFrame, groups: pd.DataFrame, kommun: str | N
                          "group_mean": g["weighted_mean"] if kommun is None else g["unweighted_mean"],
                          "national_median": g["median"]})
     return pd.DataFrame(rows)
+
+
+def years_table(indicators: pd.DataFrame, distribution: pd.DataFrame, kommun: str) -> pd.DataFrame:
+    """Every year the municipality has values in Kolada, per question: its value and, in brackets, the national
+    median that year (Kolada's values as published; a new snapshot's year appears here on the next build)."""
+    own = indicators[indicators["kommun_kod"] == kommun]
+    median = distribution.set_index(["variable", "year"])["median"]
+    years = sorted(own["year"].unique())
+    rows = []
+    for variable, label in LABELS.items():
+        cells = own[own["variable"] == variable].set_index("year")["value"]
+        row = {"Fråga (Kolada-id)": label}
+        for year in years:
+            row[str(year)] = (f"{percent(cells[year])} ({percent(median.get((variable, year)))})" if year in cells.index
+                              else "–")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def latest_years(indicators: pd.DataFrame, kommun: str | None, survey_years: tuple[int, ...] = (2018, 2019)) -> tuple:
+    """The survey years and, when later, the last year the municipality (or any municipality) has values."""
+    part = indicators if kommun is None else indicators[indicators["kommun_kod"] == kommun]
+    last = int(part["year"].max()) if len(part) else survey_years[-1]
+    return (*survey_years, last) if last > survey_years[-1] else survey_years

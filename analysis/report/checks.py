@@ -76,3 +76,30 @@ def survey_comparison_failures(comparison: pd.DataFrame) -> list[str]:
 
 def load_kolada_comparison() -> pd.DataFrame:
     return pd.read_csv(paths.processed("kolada_survey_comparison.csv"), dtype=str, keep_default_na=False)
+
+
+def check_summary(region_facts: pd.DataFrame, surveys: pd.DataFrame, kolada: pd.DataFrame) -> tuple[list[str], dict]:
+    """The closing lines of ``gino check`` and the counts they state: one count of the survey figures (reproduced,
+    differing, in conflict with Kolada, adding up to all of them), so no two lines can disagree."""
+    from analysis.client_surveys.kolada_check import kolada_failures
+
+    source = surveys["data_source"].iloc[0] if len(surveys) else "synthetic"
+    passed = surveys["passed"].astype(str).str.lower().eq("true")
+    conflicts = surveys["kolada_conflict"].ne("") & ~passed
+    differing = ~passed & ~conflicts
+    failed_kolada = kolada_failures(kolada)
+    facts_ok = not comparison_failures(region_facts)
+    v = {"facts": len(region_facts), "facts_ok": facts_ok, "figures": len(surveys), "reproduced": int(passed.sum()),
+         "differing": int(differing.sum()), "conflicts": int(conflicts.sum()), "kolada": len(kolada),
+         "kolada_agree": len(kolada) - len(failed_kolada), "kolada_differ": len(failed_kolada), "real": source == "real"}
+    lines = []
+    if source == "real" and (v["differing"] or failed_kolada):
+        lines.append(f"check: {v['differing']} of {v['figures']} published GINO survey figures and {len(failed_kolada)} of "
+                     f"{v['kolada']} Kolada values differ on the real survey data (shown above and in the report); this "
+                     "is information, not an error, for real data")
+    facts = (f"all {v['facts']} published region facts reproduced within their stated tolerance" if facts_ok else
+             f"{v['facts'] - len(comparison_failures(region_facts))} of {v['facts']} published region facts reproduced")
+    lines.append(f"check: {facts}; of the {v['figures']} published survey figures, {v['reproduced']} reproduced on "
+                 f"{source} survey data, {v['differing']} differ and {v['conflicts']} conflict with Kolada "
+                 f"(data/processed/kolada_poster_rules.csv); {v['kolada_agree']} of {v['kolada']} Kolada values agree")
+    return lines, v

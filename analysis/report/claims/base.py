@@ -57,6 +57,7 @@ class Rule:
     pattern: str
     holds: Callable[[Mapping[str, Any]], bool]
     description: str
+    agrees: Callable[[re.Match, Mapping[str, Any]], bool] | None = None  # each match read against the value
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,12 @@ def check(c: Claim, stated: Stated, facts=None) -> list[str]:
     rules = (*c.rules, synthetic_rule()) if not any(r.pattern == SOURCE_WORDS.pattern for r in c.rules) else c.rules
     covered: list[tuple[int, int]] = []
     for rule in rules:
-        spans = [m.span() for m in re.finditer(rule.pattern, text, re.IGNORECASE)]
+        matches = list(re.finditer(rule.pattern, text, re.IGNORECASE))
+        spans = [m.span() for m in matches]
         if not spans:
             continue
         try:
-            ok = bool(rule.holds(value))
+            ok = bool(rule.holds(value)) and all(rule.agrees(m, value) for m in matches if rule.agrees)
         except Exception as exc:  # a rule that cannot be evaluated is a failed condition
             ok, rule_error = False, f" ({type(exc).__name__}: {exc})"
         else:

@@ -76,22 +76,29 @@ def gap_extremes(facts) -> Stated:
                          + [100 * narrowest[c] for c in ("gap", "gap_low", "gap_high")]})
 
 
-@claim("innovation-ipa-example", "the aspect with the largest gap: its observed quadrant and how far its importance "
-       "lies from the mean importance",
+@claim("innovation-ipa-example", "how many aspects lie within one percentage point of the mean importance, and the "
+       "aspect with the largest gap: its observed quadrant and how far its importance lies from the mean",
        rules=(Rule(r"största gapet av alla", lambda v: v["gap"] == v["max_gap"], "it has the largest gap"),
               Rule(r"under medelvärdet", lambda v: v["below"], "its importance is below the mean"),
-              Rule(r"över medelvärdet", lambda v: not v["below"], "its importance is at or above the mean")))
+              Rule(r"över medelvärdet", lambda v: not v["below"], "its importance is at or above the mean"),
+              Rule(r"mindre än en procentenhet", lambda v: True, "the count of such aspects (in the value)"),
+              Rule(r"\d+ av \d+ aspekter", lambda v: True, "the count (in the value)")), constants=(1, 83, 100))
 def ipa_example(facts) -> Stated:
     from analysis.innovation import climate
 
     ipa = climate.importance_performance(_aspects(facts))
+    mean = ipa.attrs["mean_importance"]
+    near = int(((ipa["importance_share"] - mean).abs() < 0.01).sum())
     row = ipa.loc[ipa["gap"].idxmax()]
-    distance = 100 * (row["importance_share"] - ipa.attrs["mean_importance"])
+    distance = 100 * (row["importance_share"] - mean)
     below = bool(distance < 0)
-    text = (f"{row['label'].lower().capitalize()}, med det största gapet av alla, hamnar i *{row['quadrant']}* eftersom "
-            f"dess viktighet ligger {sv_number(abs(distance), 1)} procentenheter {'under' if below else 'över'} "
-            "medelvärdet, och ett enda svar kan flytta den")
-    return Stated(text, {"gap": row["gap"], "max_gap": ipa["gap"].max(), "below": below, "distance": distance})
+    text = (f"Direkt skattad viktighet samlas nära toppen (i rapportens tabell 1 83–100 %), så {near} av {len(ipa)} "
+            f"aspekter ligger mindre än en procentenhet från medelviktigheten. {row['label'].capitalize()}, med det "
+            f"största gapet av alla, hamnar i *{row['quadrant']}* eftersom dess viktighet ligger "
+            f"{sv_number(abs(distance), 1)} procentenheter {'under' if below else 'över'} medelvärdet"
+            + (", och ett enda svar kan flytta den." if abs(distance) < 2 else "."))
+    return Stated(text, {"gap": row["gap"], "max_gap": ipa["gap"].max(), "below": below, "distance": distance,
+                         "near": near, "aspects": len(ipa)})
 
 
 @claim("innovation-constructed", "whether the relation between a person's ratings is constructed (synthetic) or a "
@@ -141,3 +148,56 @@ def municipality_hidden(facts) -> Stated:
     return Stated(f"Per kommun (@tbl-client-municipality) är underlaget litet: röjandeskyddet döljer {hidden} av de {cells} "
                   "andelarna per kommun och indikator" + (" (de flesta)" if hidden > cells / 2 else "") + ".",
                   {"hidden": hidden, "cells": cells})
+
+
+@claim("clients-full-table-expected", "how many of the full distance × form table's expected counts are under five, "
+       "which decides the test", rules=(Rule(r"under 5", lambda v: True, "Cochran's rule (a method)"),
+                                       Rule(r"alla förväntade antal är minst 5", lambda v: v["small"] == 0,
+                                            "every expected count is at least five")), constants=(5,))
+def full_table_expected(facts) -> Stated:
+    from analysis.client_surveys import indicators
+    from analysis.core.stats import expected_counts
+    from analysis.presentation import display
+
+    table = indicators.distance_by_form(facts.survey("client_survey_2018"))
+    expected = expected_counts(table.to_numpy())
+    small, cells = int((expected < 5).sum()), int(expected.size)
+    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.survey("client_survey_2018")))
+    name = display.TESTS.get(test.loc["full", "test"], test.loc["full", "test"])
+    text = (f"I hela tabellen är {small} av {cells} förväntade antal under 5, så {name} används där."
+            if small else f"I hela tabellen är alla förväntade antal minst 5, så {name} används där.")
+    return Stated(text, {"small": small, "cells": cells})
+
+
+@claim("clients-uniform-bands", "the distance bands in which every respondent chose alike (the logit's curve rests on "
+       "its form there)", rules=(Rule(r"har alla svarat likadant", lambda v: v["uniform"] > 0,
+                                      "some band with answers has all of them alike"),
+                                 Rule(r"modellens form mer än av data", lambda v: v["uniform"] > 0,
+                                      "said only of such bands")))
+def uniform_bands(facts) -> Stated:
+    from analysis.client_surveys import indicators
+    from analysis.presentation import display
+
+    frame = facts.survey("client_survey_2018")
+    codebook = facts.codebook("client_survey_2018")
+    observed = indicators.remote_share_by_band(frame)
+    uniform = observed[(observed["n"] > 0) & ((observed["k"] == 0) | (observed["k"] == observed["n"]))]
+    used = int(observed["n"].sum())
+    text = f"Modellen bygger på {used} svarande som besvarat båda frågorna och valt en form på plats eller på distans."
+    labels = [codebook.label("travel_distance", b) for b in uniform["band"]]
+    if not uniform.empty:
+        text += (f" I klasserna {' och '.join(labels)} ({display.count(uniform['n'].sum())} svarande) har alla svarat "
+                 "likadant; där bestäms kurvan av modellens form mer än av data.")
+    return Stated(text, {"used": used, "uniform": len(uniform), "n": int(uniform["n"].sum()), "names": labels})
+
+
+@claim("twin-chapter-note", "the note of a survey chapter when the survey data are the twin and the configured study "
+       "region is not the twin's municipalities", rules=(synthetic_rule(),))
+def twin_chapter_note(facts) -> Stated:
+    from analysis.report.study_context import survey_twin_note
+
+    note = facts.memo("twin_note", survey_twin_note) if facts.synthetic else None
+    if not note:
+        return Stated("", {})
+    return Stated(f"*Det här kapitlet bygger på den syntetiska tvillingen av GINO-studiens enkäter och gäller därför "
+                  f"GINO-kommunerna, inte {facts.area().study_name}.*", {"names": [facts.area().study_name]})

@@ -180,6 +180,8 @@ def interval_cross_check(facts, stated: Stated) -> list[str]:
 
 
 @claim("kolada-interval-widths", "the widths of the intervals the municipality tables show",
+       musts=(Must(r"i median \d", lambda v: v["intervals"] > 0, "the typical width is the median of the widths "
+                                                                 "shown"),),
        rules=(Rule(r"\bofta\b", lambda v: v["share_30_40"] >= 0.5, "at least half of the intervals are 30–40 "
                                                                    "percentage points wide"),
               Rule(r"Inga intervall", lambda v: v["intervals"] == 0, "no interval can be shown")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.presentation.formatting import sv_number
-from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+from analysis.report.claims.base import Must, Rule, Stated, claim, synthetic_rule
 from analysis.report.claims.kolada_groups import study_group
 from analysis.sparsity.study_area import join_sv
 
@@ -87,6 +87,7 @@ def municipalities_param(facts) -> list[dict]:
 
 @claim("response-rate", "the municipality's response rate in the survey years as Kolada publishes it (U30900), or "
        "that it is unknown", params=municipalities_param, cross_check=rate_cross_check,
+       musts=(Must(r"\d+ %", lambda v: bool(v["rates"]), "a published response rate is given"),),
        rules=(Rule(r"okänd", lambda v: not v["rates"], "Kolada publishes no response rate for the municipality in "
                                                        "any survey year"),
               Rule(r"publicerar (?:Kolada )?ingen", lambda v: True, "those years have no U30900 value (cross-check)")))
@@ -108,11 +109,15 @@ def response_rate(facts, kommun: str) -> Stated:
 @claim("response-rate-surveys", "how many of the study municipalities have a response rate in Kolada in each survey "
        "year (the client-survey chapter's assumption on non-response)", cross_check=rate_cross_check,
        rules=(Rule(r"okänd", lambda v: not v["rates"], "no study municipality has a response rate in any survey year"),
+              Rule(r"publicerar ingen", lambda v: not v["rates"], "no rate in any survey year"),
               Rule(r"för ingen", lambda v: any(not c for c in v["counts"].values()),
                    "some survey year has no study municipality with a rate"),
               Rule(r"minst en fråga", lambda v: True, "Kolada's definition of U30900")))
 def response_rate_surveys(facts) -> Stated:
-    rates = _rates(facts)
+    from analysis.core import paths
+
+    values = facts.memo("kolada_values", lambda: pd.read_parquet(paths.processed("kolada_values.parquet")))
+    rates = values[(values["kpi_id"] == "U30900") & (values["gender"] == "T")].rename(columns={"value": "response_rate"})
     taking_part = {y: sorted(facts.survey(f"client_survey_{y}")[facts.codebook(f"client_survey_{y}").identifiers[
         "municipality"]].astype(str).unique()) for y in SURVEY_YEARS}
     own = {y: rates[rates["kommun_kod"].isin(taking_part[y]) & (rates["year"] == y)].dropna(subset=["response_rate"])

@@ -4,7 +4,7 @@ IFO costs."""
 from __future__ import annotations
 
 from analysis.presentation.formatting import sv_number
-from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+from analysis.report.claims.base import Must, Rule, Stated, claim, synthetic_rule
 
 
 @claim("kolada-poster", "the 2018 poster's six statements against Kolada under each tested rule",
@@ -51,7 +51,8 @@ def poster_twin(facts) -> Stated:
               Rule(r"fler även", lambda v: v["same_more"], "the municipalities of both rounds had more in 2019"),
               Rule(r"\bfler\b", lambda v: True, "the report's statement, quoted"),
               Rule(r"bara med", lambda v: v["all_more"] and not v["same_more"], "the statement holds with the added "
-                                                                                "municipalities only")))
+                                                                                "municipalities only")),
+       musts=(Must(r"färre", lambda v: v["same_fewer"], "the municipalities of both rounds had fewer in 2019"),))
 def more_respondents(facts) -> Stated:
     import re
 
@@ -96,7 +97,8 @@ def costs(facts) -> Stated:
     table = facts.kolada("ifo_costs")
     if (table["kommun_kod"] != "0000").sum() < 3:
         return Stated("Koladas kostnadsuppgifter i ögonblicksbilden gäller Region 10:s kommuner och riket, inte "
-                      f"kommunerna i {facts.area().study_name}.", {"p": 1.0, "rho": 0.0})
+                      f"kommunerna i {facts.area().study_name}.", {"p": 1.0, "rho": 0.0,
+                                                                 "names": ["Region 10", facts.area().study_name]})
     test = facts.memo("swing_test", lambda: swing_test(table))
     part = table[table["kommun_kod"] != "0000"]
     return Stated(ifo_cost_sentence(table, test), {

@@ -3,7 +3,7 @@ Kolada, the data notice, and the sentences whose wording depends on whether the 
 
 from __future__ import annotations
 
-from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+from analysis.report.claims.base import Must, Rule, Stated, claim, synthetic_rule
 
 
 def figure_counts(facts) -> dict:
@@ -27,10 +27,11 @@ def figures_cross_check(facts, stated: Stated) -> list[str]:
 
 
 FIGURE_RULES = (
-    Rule(r"återger varje|alla", lambda v: v["reproduced"] == v["total"], "every published figure is reproduced"),
+    Rule(r"återger (?:varje|alla|rapportens publicerade)|alla", lambda v: v["reproduced"] == v["total"],
+         "every published figure is reproduced"),
     Rule(r"övriga \d+ är affischpåståenden", lambda v: v["other"] == 0 and v["conflicts"] > 0,
          "every figure not reproduced is a poster statement Kolada rules out"),
-    Rule(r"verkliga svaren", lambda v: not v["synthetic"], "the survey data are real"),
+    Rule(r"verkliga svar\w*", lambda v: not v["synthetic"], "the survey data are real"),
     Rule(r"inga data", lambda v: v["conflicts"] > 0, "the Kolada reconciliation rules them out"),
     Rule(r"under rapportens egen avrundning", lambda v: True, "the report's rounding rule (a definition)"),
 )
@@ -84,7 +85,11 @@ def twin_kolada_agreement(facts) -> Stated:
 
 @claim("data-notice", "the notice at the top of every document: synthetic or real survey data, and how many "
        "published figures the twin reproduces",
+       musts=(Must(r"återger \d+ av", lambda v: v["synthetic"] and v.get("reproduced", 0) < v.get("total", 0),
+                   "not every published figure is reproduced: the notice says how many are"),),
        rules=(synthetic_rule(), Rule(r"[Vv]erkliga enkätdata", lambda v: not v["synthetic"], "the data are real"),
+              Rule(r"återger (?:varje|alla|rapportens publicerade)", lambda v: v["reproduced"] == v["total"],
+                   "every published figure is reproduced"),
               Rule(r"strider mot Koladas verkliga", lambda v: v["conflicts"] > 0, "some figures conflict with Kolada")))
 def data_notice(facts) -> Stated:
     from analysis.presentation import display
@@ -106,3 +111,34 @@ def data_notice_short(facts) -> Stated:
         return Stated(display.REAL_NOTICE, {"synthetic": False})
     v = figure_counts(facts)
     return Stated(display.synthetic_notice_short(v["reproduced"], v["total"], v["conflicts"]), v)
+
+
+def _summary(facts):
+    from analysis.report.checks import check_summary, load_comparison
+
+    return facts.memo("check_summary", lambda: check_summary(
+        load_comparison(), facts.survey_comparison().assign(passed=lambda f: f["passed"].map(str)),
+        facts.kolada_comparison().assign(passed=lambda f: f["passed"].map(str))))
+
+
+def summary_cross_check(facts, stated: Stated) -> list[str]:
+    """The three counts of the survey figures add up to all of them."""
+    v = stated.value
+    return [] if v["reproduced"] + v["differing"] + v["conflicts"] == v["figures"] else [
+        f"{v['reproduced']} reproduced + {v['differing']} differing + {v['conflicts']} in conflict != {v['figures']}"]
+
+
+@claim("check-summary", "the closing lines of `gino check` (English): region facts, survey figures reproduced, "
+       "differing and in conflict with Kolada, and Kolada values agreeing, from one count",
+       cross_check=summary_cross_check,
+       rules=(Rule(r"\ball \d+ published region facts", lambda v: v["facts_ok"], "every region fact is reproduced"),
+              Rule(r"differ on the real survey data", lambda v: v["real"], "the survey data are real"),
+              Rule(r"(\d+)(?: of \d+ published survey figures)? reproduced", lambda v: True,
+                   "the number reproduced is the count of passed figures",
+                   agrees=lambda m, v: int(m[1]) == v["reproduced"]),
+              Rule(r"(\d+) of \d+ published GINO survey figures and \d+ of \d+ Kolada values differ", lambda v: True,
+                   "the number differing is the count of figures neither reproduced nor ruled out by Kolada",
+                   agrees=lambda m, v: int(m[1]) == v["differing"])))
+def check_summary(facts) -> Stated:
+    lines, v = _summary(facts)
+    return Stated("\n".join(lines), v | {"names": ["kolada_poster_rules.csv"]})

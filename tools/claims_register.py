@@ -1,0 +1,38 @@
+"""Write the register of claims, docs/claims.md (see analysis/report/claims/register.py).
+
+    .venv/bin/python tools/claims_register.py           # rewrites docs/claims.md
+    .venv/bin/python tools/claims_register.py --literal # also lists the documents' unexplained literal
+                                                        # sentences as YAML to add to literal_sentences.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.report.claims.register import register_markdown  # noqa: E402
+
+REGISTER = ROOT / "docs" / "claims.md"
+
+
+def main(argv: list[str]) -> int:
+    if "--literal" in argv:
+        import yaml
+
+        from analysis.report.claims.prose import flags, unexplained
+
+        out: dict[str, list[dict]] = {}
+        for s in unexplained(ROOT):
+            out.setdefault(s.document, []).append({"sentence": s.text, "reason": f"TODO ({', '.join(flags(s.text))})"})
+        print(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=120))
+        return 0
+    REGISTER.write_text(register_markdown(ROOT), encoding="utf-8")
+    print(f"wrote {REGISTER.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
