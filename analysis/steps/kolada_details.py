@@ -12,8 +12,7 @@ OUTPUTS = ("kolada_response_rates.csv", "kolada_gender.csv", "kolada_areas.csv",
 
 
 def inputs() -> list[Path]:
-    return [paths.processed("kolada_values.parquet"), paths.raw("kolada/kommungrupper.csv"), paths.processed("region_members.csv"),
-            paths.config_dir() / "regions.yaml",
+    return [paths.processed("kolada_values.parquet"), paths.raw("kolada/kommungrupper.csv"), paths.processed("compared_regions.csv"),
             paths.raw("kolada/kpi_definitioner_ifo.csv"), codebook_dir() / "client_survey_2018.yaml"]
 
 

@@ -14,8 +14,7 @@ SURVEY_YEARS = (2018, 2019)  # the GINO rounds
 
 def inputs() -> list[Path]:
     return [paths.processed("kolada_values.parquet"), paths.raw("kolada/kommungrupper.csv"),
-            paths.raw("kolada/ifo_nyckeltal_region10_2014_2022.csv"), paths.processed("region_members.csv"),
-            paths.config_dir() / "regions.yaml"]
+            paths.raw("kolada/ifo_nyckeltal_region10_2014_2022.csv"), paths.processed("compared_regions.csv")]
 
 
 def outputs() -> list[Path]:
@@ -23,19 +22,16 @@ def outputs() -> list[Path]:
 
 
 def group_members() -> tuple[dict[str, list[str]], dict[str, list[str] | None]]:
-    """The groups compared, from config/regions.yaml: the study region first, then each comparison region
-    made of named municipalities (Region 10); and the references: the country and Kolada's rural
+    """The groups compared (``compared_regions.csv``: the study region first, then each comparison region made
+    of named municipalities, such as Region 10) and the references: the country and Kolada's rural
     municipalities (G92791)."""
     import pandas as pd
 
     from analysis.public_data.catalog import snapshot
     from analysis.public_data.kolada import read_groups
-    from analysis.public_data.regions import load_regions
 
-    config = load_regions()
-    table = pd.read_csv(paths.processed("region_members.csv"), dtype=str)
-    ids = [config.study_region] + [r for r in config.comparisons if config.regions[r].kommuner]
-    members = {config.regions[r].name: sorted(table.loc[table["region_id"] == r, "kommun_kod"]) for r in ids}
+    table = pd.read_csv(paths.processed("compared_regions.csv"), dtype=str)
+    members = {name: sorted(part["kommun_kod"]) for name, part in table.groupby("region_name", sort=False)}
     groups = read_groups(snapshot("kolada_municipality_groups").path)
     references = {name: (sorted(groups.loc[groups["group_id"] == gid, "kommun_kod"]) if gid else None)
                   for name, gid in REFERENCES.items()}

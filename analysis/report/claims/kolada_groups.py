@@ -67,14 +67,15 @@ def headline_cross_check(facts, stated: Stated) -> list[str]:
 
 
 def _members(facts) -> list[tuple[str, list[str]]]:
-    """The groups as the build compares them (``steps.kolada_region.group_members``): the study region and
-    each comparison region of named municipalities, from config/regions.yaml, with their member codes."""
+    """The groups as the build compares them (``compared_regions.csv``, ``steps.kolada_region.group_members``):
+    the study region first, then each comparison region of named municipalities, with their member codes."""
     def load():
-        from analysis.report import processed
+        import pandas as pd
 
-        config, table = facts.regions(), processed.region_members()
-        ids = [config.study_region] + [r for r in config.comparisons if config.regions[r].kommuner]
-        return [(config.regions[r].name, sorted(table.loc[table["region_id"] == r, "kommun_kod"])) for r in ids]
+        from analysis.core import paths
+
+        table = pd.read_csv(paths.processed("compared_regions.csv"), dtype=str)
+        return [(name, sorted(part["kommun_kod"])) for name, part in table.groupby("region_name", sort=False)]
     return facts.memo("group_members", load)
 
 
