@@ -1,6 +1,6 @@
 """Write the register of claims, docs/claims.md (see analysis/report/claims/register.py).
 
-    .venv/bin/python tools/claims_register.py           # rewrites docs/claims.md
+    .venv/bin/python tools/claims_register.py           # rewrites docs/claims.md and docs/outputs.md
     .venv/bin/python tools/claims_register.py --literal # also lists the documents' unexplained literal
                                                         # sentences as YAML to add to literal_sentences.yaml
 """
@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.report.claims.register import register_markdown  # noqa: E402
+from analysis.report.outputs_doc import outputs_markdown  # noqa: E402
 
 REGISTER = ROOT / "docs" / "claims.md"
+OUTPUTS = ROOT / "docs" / "outputs.md"  # from the build in data/ (the twin): run after 'make build'
+
 
 
 def main(argv: list[str]) -> int:
@@ -30,7 +33,8 @@ def main(argv: list[str]) -> int:
         print(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=120))
         return 0
     REGISTER.write_text(register_markdown(ROOT), encoding="utf-8")
-    print(f"wrote {REGISTER.relative_to(ROOT)}")
+    OUTPUTS.write_text(outputs_markdown(), encoding="utf-8")
+    print(f"wrote {REGISTER.relative_to(ROOT)} and {OUTPUTS.relative_to(ROOT)}")
     return 0
 
 

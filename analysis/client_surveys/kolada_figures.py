@@ -64,6 +64,11 @@ def municipality_table(indicators: pd.DataFrame, members: list[str], year: int,
     return table.reset_index(drop=True)
 
 
+def p_text(p: float) -> str:
+    """A permutation p from a few thousand random groups: two decimals, '< 0,01' below one in a hundred."""
+    return "–" if pd.isna(p) else "< 0,01" if p < 0.01 else sv_number(p, 2)
+
+
 def _mean_ci(mean, low, high) -> str:
     return f"{sv_number(mean, 1)} ({sv_number(low, 1)}–{sv_number(high, 1)})"
 
@@ -83,7 +88,7 @@ def comparison_table(tests: pd.DataFrame, year: int, reference: str = "Riket") -
                 "Ovägt medel (95 % KI)": _mean_ci(r.unweighted_mean, r.u_low, r.u_high),
                 "Viktat medel (95 % KI)": _mean_ci(r.weighted_mean, r.w_low, r.w_high),
                 f"{reference}: median (kommuner)": f"{sv_number(r.reference_median, 1)} ({r.reference_municipalities})",
-                "p ovägt": sv_number(r.p_unweighted, 2), "p viktat": sv_number(r.p_weighted, 2),
+                "p ovägt": p_text(r.p_unweighted), "p viktat": p_text(r.p_weighted),
             })
     return pd.DataFrame(rows)
 
@@ -104,10 +109,10 @@ def joint_table(joint: pd.DataFrame) -> pd.DataFrame:
                 "Slumpvisa grupper: median (95 %)": f"{sv_number(getattr(r, f'null_above_median_{kind}'), 0)} "
                                                     f"({sv_number(getattr(r, f'null_above_low_{kind}'), 0)}–"
                                                     f"{sv_number(getattr(r, f'null_above_high_{kind}'), 0)})",
-                "p (antal över)": sv_number(getattr(r, f"p_above_{kind}"), 2),
+                "p (antal över)": p_text(getattr(r, f"p_above_{kind}")),
                 "Medelskillnad, procentenheter": sv_number(getattr(r, f"mean_difference_{kind}"), 1),
-                "p (medelskillnad)": sv_number(getattr(r, f"p_mean_{kind}"), 2),
-                "p (Holm)": sv_number(getattr(r, f"p_mean_{kind}_holm"), 2),
+                "p (medelskillnad)": p_text(getattr(r, f"p_mean_{kind}")),
+                "p (Holm)": p_text(getattr(r, f"p_mean_{kind}_holm")),
             })
     return pd.DataFrame(rows)
 

@@ -55,23 +55,17 @@ TYPST_SYNTHETIC_HEADER = (
 )
 
 
-def report_notice(synthetic: bool, notice: str | None = None) -> str:
+def report_notice(synthetic: bool, notice: str | None = None, running_header: bool = True) -> str:
     """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout with
     ``notice`` (the claim ``data-notice``), and for synthetic data a raw Typst block (other formats skip it)
-    that switches on the running header ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF."""
+    that switches on the running header ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF (not on a one-page
+    poster that starts with real data: ``running_header=False``, the callout marks its synthetic part)."""
     if not synthetic:
         return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{notice or REAL_NOTICE}\n:::\n"
-    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n"
+    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n" if running_header else ""
     text = notice or ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade "
                       "svar, inte GINO-studiens.")
     return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{text}\n:::\n"
-
-
-def section_banner() -> str:
-    """The running header's words as a banner above a synthetic section, for a page that also holds real data
-    (the poster, whose one page starts with Kolada's real results and carries no running header)."""
-    return ('```{=typst}\n#align(right, text(size: 12pt, fill: rgb("#a00000"))[SYNTETISKA ENKÄTDATA – inte '
-            'GINO-studiens svar])\n```\n')
 
 
 def share_ci(share, low, high, decimals: int = 0) -> str:

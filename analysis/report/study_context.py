@@ -49,8 +49,11 @@ def notice_text() -> str:
     return claim_text("data-notice")
 
 
-def report_notice() -> str:
-    """``display.report_notice`` with the data notice of the current build (callout and PDF header)."""
+def report_notice(short: bool = False, running_header: bool = True) -> str:
+    """``display.report_notice`` with the data notice of the current build (callout and PDF header); ``short``:
+    the notice of a slide or poster (the claim ``data-notice-short``)."""
     from analysis.report import processed
+    from analysis.report.claims import claim_text
 
-    return display.report_notice(processed.is_synthetic(), notice_text())
+    text = claim_text("data-notice-short") if short else notice_text()
+    return display.report_notice(processed.is_synthetic(), text, running_header)

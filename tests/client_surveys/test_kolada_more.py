@@ -105,18 +105,19 @@ def test_each_year_comes_from_the_newest_snapshot_that_holds_it():
     assert out[["kommun_kod", "year", "value"]].values.tolist() == [["0001", 2021, 75.0], ["0001", 2022, 81.0]]
 
 
-def test_slide_figures_are_sixteen_by_nine_with_no_text_under_fourteen_points():
+def test_slide_figures_fill_the_slides_picture_area_with_no_text_under_fourteen_points():
     from analysis.feedback import slides
 
-    years = pd.DataFrame({"label": ["A", "B"], "year": [2018, 2018], "value": [90.0, np.nan],
-                          "group_mean": [85.0, 80.0], "national_median": [88.0, 86.0]})
-    table = pd.DataFrame({"label": ["Kontakt", "Nöjd"], "share": [0.8, 0.7], "ci_low": [0.7, 0.6],
-                          "ci_high": [0.9, 0.8], "shown": [True, False], "reason": ["", "small"],
-                          "own_share": [0.9, np.nan], "own_ci_low": [0.8, np.nan], "own_ci_high": [0.95, np.nan]})
-    shares = pd.DataFrame({"label": ["Öppet klimat", "Tid och resurser"], "importance_share": [0.95, 0.9],
-                           "state_share": [0.6, 0.1], "gap": [0.35, 0.8]})
+    years = pd.DataFrame({"variable": ["contact_ease", "asks_views"], "label": ["A", "B"], "year": [2018, 2018],
+                          "value": [90.0, np.nan], "group_mean": [85.0, 80.0], "national_median": [88.0, 86.0]})
+    table = pd.DataFrame({"variable": ["contact_ease", "overall_satisfaction"], "label": ["Kontakt", "Nöjd"],
+                          "share": [0.8, 0.7], "ci_low": [0.7, 0.6], "ci_high": [0.9, 0.8], "shown": [True, False],
+                          "reason": ["", "small"], "own_share": [0.9, np.nan], "own_ci_low": [0.8, np.nan],
+                          "own_ci_high": [0.95, np.nan]})
+    shares = pd.DataFrame({"label": ["Öppet klimat", "Tid och resurser avsatta för innovationsarbete"],
+                           "importance_share": [0.95, 0.9], "state_share": [0.6, 0.1], "gap": [0.35, 0.8]})
+    statements = pd.DataFrame({"label": ["Lätt att få kontakt"], "of_ten": [8]})
     for fig in (slides.kolada_slide(years, "Dorotea", "Regionen"), slides.indicators_slide(table, "Dorotea", "Alla"),
-                slides.gap_slide(shares)):
-        width, height = fig.get_size_inches()
-        assert 1.5 < width / height < 2.3 and width <= slides.SLIDE[0]
+                slides.gap_slide(shares), slides.poster_slide(statements)):
+        assert tuple(fig.get_size_inches()) == slides.SLIDE                  # shown at its own size: 9 × 3.15 in
         assert slides.small_text(fig) == []

@@ -238,3 +238,13 @@ def test_sentences_blind_to_the_data_source_fail_on_real_exports(data_sets, clai
     assert any("synthetic twin" in p for p in problems), problems
     assert fails(claim_id, data_sets["twin"], lambda f: Stated(old_text, CLAIMS[claim_id].evaluate(f).value)) \
         == [] or claim_id == "clients-distance-form"
+
+
+def test_the_documentation_of_the_outputs_is_the_twins(built, monkeypatch):
+    """docs/outputs.md (figures reproduced, the notebooks, what the feedback documents show) is written from claims
+    on the twin: it says what the build does, not what it once did."""
+    from analysis.report.outputs_doc import outputs_markdown
+
+    monkeypatch.setenv("GINO_DATA_DIR", str(built))
+    assert (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8") == outputs_markdown(), \
+        "docs/outputs.md is out of date: run .venv/bin/python tools/claims_register.py after 'make build'"

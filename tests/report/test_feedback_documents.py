@@ -113,7 +113,8 @@ def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
 def test_the_real_kolada_part_comes_first_and_carries_no_synthetic_header():
     """The PDF's running header is off (``gino-real-chapter``) from the top of a municipality's report to the end of
     its Kolada section, which comes before the synthetic survey chapters; those start on a page of their own with
-    the header back on. The poster (one page) starts with Kolada and marks its synthetic part with a banner; the
+    the header back on. The poster (one page) starts with Kolada, carries no running header and marks its synthetic
+    part with the data notice's callout; the
     deck has a slide of the municipality's real Kolada results before the slides of the surveys."""
     from conftest import ROOT
 
@@ -125,7 +126,7 @@ def test_the_real_kolada_part_comes_first_and_carries_no_synthetic_header():
     assert order == sorted(order)
     poster = (ROOT / "reports/feedback/affisch.qmd").read_text(encoding="utf-8")
     order = [poster.index(s) for s in ("#gino-real-chapter.update(true)", "label: kolada", "label: notice",
-                                       "display.section_banner()", "label: statements")]
+                                       "running_header=False", "label: statements")]
     assert order == sorted(order) and "gino-real-chapter.update(false)" not in poster
     deck = (ROOT / "reports/feedback/bildspel.qmd").read_text(encoding="utf-8")
     assert deck.index("## Verkliga resultat i Kolada") < deck.index("## Om underlaget") < deck.index("## Så tyckte")
