@@ -3,15 +3,18 @@ depends on whether the survey data are the synthetic twin or the real exports.""
 
 from __future__ import annotations
 
-from analysis.report.claims.base import Rule, Stated, claim, synthetic_rule
+from analysis.report.claims.base import SOURCE_WORDS, Rule, Stated, claim, synthetic_rule
 from analysis.report.claims.chapters import REAL, hidden_cells
 from analysis.report.claims.surveys import figure_counts
 
 
 @claim("methods-survey-data", "the methods section's account of the survey data: the twin, how many published "
        "figures it reproduces and how it agrees with Kolada (synthetic); the real exports and their agreement (real)",
-       rules=(synthetic_rule(), REAL, Rule(r"med de verkliga filerna byter", lambda v: True,
-                                            "how to switch to the real exports (true on either source)"),
+       rules=(Rule(SOURCE_WORDS.pattern, lambda v: v["synthetic"] or v["twin_table_note"],
+                   "the twin is described on synthetic data, or (real data) only as the author of the reconciliation "
+                   "table the section embeds"), REAL,
+              Rule(r"med de verkliga filerna byter", lambda v: True,
+                   "how to switch to the real exports (true on either source)"),
               Rule(r"de övriga \d+ strider", lambda v: v["other"] == 0 and v["conflicts"] > 0,
                    "every figure not reproduced is a conflict with Kolada"),
               Rule(r"alla \d+ kommunvärden stämmer", lambda v: v["agree"] == v["total_kolada"],
@@ -43,8 +46,9 @@ def survey_data(facts) -> Stated:
         text = ("Den här versionen bygger på studiens verkliga enkätfiler (`config/surveys.yaml`); bara aggregerade "
                 f"resultat redovisas. Av de {v['total']} siffror projektrapporten publicerar om enkäterna återger de "
                 f"verkliga svaren {v['reproduced']}. Brukarenkäterna jämförs med Koladas publicerade resultat per kommun "
-                f"och fråga: {agree}.")
-    return Stated(text, v | {"agree_total": len(comparison)})
+                f"och fråga: {agree}. @tbl-data-reconciliations visar de val den syntetiska tvillingen gör, den som "
+                "analyseras när de verkliga filerna inte används; de gäller inte svaren här.")
+    return Stated(text, v | {"agree_total": len(comparison), "twin_table_note": not facts.synthetic})
 
 
 @claim("limitations-source", "the limitation the survey data carry: invented answers whose relations are constructed "
