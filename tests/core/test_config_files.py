@@ -16,9 +16,9 @@ import pytest
 from analysis.survey_data.codebooks import load_codebook
 from analysis.core.config_schema import check_config_dir
 from analysis.core.errors import GinoError, ManyInputErrors
-from conftest import CONFIG, ROOT
+from conftest import CONFIG, DATA
 
-CODEBOOK = ROOT / "data" / "raw" / "codebooks" / "client_survey_2019.yaml"
+CODEBOOK = DATA / "raw" / "codebooks" / "client_survey_2019.yaml"
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def test_config_mistake_is_one_line_naming_file_key_and_expectation(tmp_path, ca
 
 def test_committed_config_and_codebooks_pass_their_schemas():
     check_config_dir(CONFIG)
-    for path in (ROOT / "data" / "raw" / "codebooks").glob("*.yaml"):
+    for path in (DATA / "raw" / "codebooks").glob("*.yaml"):
         load_codebook(path)
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from analysis.core.errors import GinoError
 from analysis.steps import surveys as survey_step
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import CONFIG, DATA, copy_committed_data, gino
 
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"
 REAL = {"innovation_climate_2017": "private/innovation_2017.csv", "client_survey_2018": "private/client_2018.csv",
         "client_survey_2019": "private/client_2019.csv"}
 

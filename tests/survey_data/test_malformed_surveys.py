@@ -21,11 +21,11 @@ from analysis.survey_data.codebooks import DATASETS, load_codebook
 from analysis.core.errors import GinoError, InputError, ManyInputErrors, display_path
 from analysis.steps import surveys as survey_step
 from analysis.survey_data.loading import load_survey
-from conftest import CONFIG, ROOT, copy_committed_data
+from conftest import CONFIG, DATA, ROOT, copy_committed_data
 
 FIXTURES = ROOT / "tests" / "fixtures" / "surveys"
 MALFORMED = FIXTURES / "malformed"
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"
 BINARY = (".xlsx", ".sav")
 
 D17, D18, D19 = "innovation_climate_2017", "client_survey_2018", "client_survey_2019"
