@@ -114,23 +114,37 @@ class CellChecks:
                 self.path, expected[code], row=int(rows[i]), column=v.name, value=values[code])))
 
     def repeated_ids(self) -> tuple[list[tuple[int, int, str]], int]:
-        """Lines on respondent ids that occur on more than one row (the first ones by row), and how many in all."""
+        """Lines on respondent ids that occur on more than one row (the first ones by row), and how many in all.
+        The ids are sorted (Arrow) and equal neighbours compared: a hash table of millions of strings would
+        cost gigabytes."""
         if not self.ids:
             return [], 0
-        ids = pd.concat(self.ids)
-        repeated = ids[ids.duplicated(keep=False)]
-        if repeated.empty:
-            return [], 0
-        groups = {value: list(group.index) for value, group in repeated.groupby(repeated, sort=False)}
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.chunked_array([pa.array(s.array).cast(pa.large_string()) for s in self.ids]).combine_chunks()
+        rows = np.concatenate([s.index.to_numpy() for s in self.ids])
+        order = pc.sort_indices(values)
+        ordered = values.take(order)
+        n, order = len(values), order.to_numpy()
+        new = np.ones(n, dtype=bool)
+        new[1:] = ~pc.equal(ordered.slice(1), ordered.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, n))
+        group = np.empty(n, dtype=np.int64)
+        group[order] = np.cumsum(new) - 1
+        repeated = np.flatnonzero(sizes[group] > 1)  # positions in the file's order
         lines = []
-        for row, value in repeated.iloc[:MAX_REPORTED + 1].items():
-            others = [r for r in groups[value] if r != row]
+        for position in repeated[:MAX_REPORTED + 1]:
+            g = group[position]
+            others = [int(rows[m]) for m in np.sort(order[starts[g]: starts[g] + sizes[g]]) if m != position]
             shown = ", ".join(map(str, others[:SHOWN_ROWS])) + (f", … ({len(others)} rows)" if len(others) >
                                                                   SHOWN_ROWS else "")
             where = f"row {shown}" if len(others) == 1 else f"rows {shown}"
-            lines.append((int(row), len(self.order), format_problem(
+            row = int(rows[position])
+            lines.append((row, len(self.order), format_problem(
                 self.path, f"no other row with the same {self.respondent} (the same value is on {where})",
-                row=int(row), column=self.respondent, value=value)))
+                row=row, column=self.respondent, value=values[int(position)].as_py())))
         return lines, len(repeated)
 
     def lines(self, leave_out: set[str]) -> list[str]:
