@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.errors import format_problem
+from analysis.core.errors import display_path, format_problem
 
 # Rounding and the secondary source (Wikipedia's tabulation of MI0802): in the mirror the listed water exceeds
 # total minus land by at most 7.35 km² (Höganäs), by 2.3 km² or less elsewhere.
@@ -76,9 +76,9 @@ def land_area_problems(land_use: pd.DataFrame, areas: pd.DataFrame, land_use_fil
 
 
 def population_problems(population: pd.DataFrame, date: str, file: str | Path, column: str,
-                        national: pd.DataFrame) -> list[str]:
+                        national: pd.DataFrame, reference: str | Path) -> list[str]:
     """``population``: kommun_kod, population (one row per age and sex); ``national``: SCB's published totals
-    (reference_date, population, tolerance, source)."""
+    (reference_date, population, tolerance), read from ``reference``."""
     problems = []
     per_kommun = population.groupby("kommun_kod")["population"].sum()
     empty = per_kommun[per_kommun <= 0]
@@ -92,6 +92,11 @@ def population_problems(population: pd.DataFrame, date: str, file: str | Path, c
         total, expected, tolerance = int(per_kommun.sum()), int(row["population"]), int(row["tolerance"])
         if abs(total - expected) > tolerance:
             problems.append(format_problem(
-                file, f"the national total SCB published for {date}, {expected:,} inhabitants (within {tolerance:,}; "
-                      f"{row['source']}), but the file sums to {total:,}".replace(",", " "), column=column))
+                file, f"the national total SCB published for {date}, {_number(expected)} inhabitants (within "
+                      f"{_number(tolerance)}; {display_path(reference)}), but the file sums to {_number(total)}",
+                column=column))
     return problems
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")

@@ -26,7 +26,8 @@ def check_consistency(population: pd.DataFrame, population_date: str, population
 
     national = read_national_population(national_population_path())
     column = f"folkmangd_{population_date.replace('-', '_')}"
-    problems = population_problems(population, population_date, population_file, column, national)
+    problems = population_problems(population, population_date, population_file, column, national,
+                                   national_population_path())
     problems += land_area_problems(land_use, areas, land_use_file, display_path(areas_file))
     if problems:
         raise ManyInputErrors(problems)
