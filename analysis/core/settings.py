@@ -97,3 +97,11 @@ def _path_problem(path: Path, dataset: str, text: str) -> str | None:
         fix = f"this is written with Windows' backslashes: write {text.replace(backslash, '/')!r}"
     return format_problem(path, f"a path with '/' between folders, relative to data/raw/ or absolute; {fix}",
                           key=f"real.{dataset}", value=text)
+
+
+def reference_year(grid_layer: str) -> int:
+    """The year of a grid layer name from ``config/pipeline.yaml``: ``'pop_1km_2018' -> 2018``."""
+    years = re.findall(r"\d{4}", grid_layer)
+    if not years:
+        raise ValueError(f"no four-digit year in grid layer name {grid_layer!r}")
+    return int(years[-1])

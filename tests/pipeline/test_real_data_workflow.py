@@ -39,9 +39,20 @@ def test_real_exports_that_differ_from_the_report_are_information_not_a_stop(bui
     env = {"GINO_CONFIG_DIR": str(real_config(tmp_path))}
     proc = gino("check", data_dir=data, extra_env=env, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "differ on the real survey data" in proc.stdout
     assert "REAL survey data" in proc.stdout
     assert "Traceback" not in proc.stderr
+    # One summary line, consistent with the tables above it (issue 23: not "43 of 61 differ" then "60 of 61
+    # reproduced").
+    summary = [line for line in proc.stdout.splitlines() if line.startswith("check:")]
+    assert len(summary) == 1, summary
+    comparison = pd.read_csv(data / "processed" / "published_survey_figures_comparison.csv", dtype=str)
+    reproduced = int(comparison["passed"].eq("True").sum())
+    assert 0 < reproduced < len(comparison), "the test data reproduce some figures, not all"
+    assert (f"on the REAL survey data {reproduced} of {len(comparison)} published GINO survey figures reproduced "
+            f"({len(comparison) - reproduced} differ)") in summary[0]
+    kolada = pd.read_csv(data / "processed" / "kolada_survey_comparison.csv", dtype=str)
+    agree = int(kolada["passed"].str.lower().eq("true").sum())
+    assert f"and {agree} of {len(kolada)} Kolada values agree" in summary[0]
 
 
 def test_every_missing_configured_export_is_named_in_one_line(tmp_path, monkeypatch):
