@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 
 from analysis.survey_data.codebooks import Codebook, normalise
 from analysis.core.errors import display_path, format_problem

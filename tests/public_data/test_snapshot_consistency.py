@@ -13,12 +13,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.core.errors import GinoError, ManyInputErrors
+from analysis.core.errors import ManyInputErrors
 from analysis.public_data.consistency import AREA_TOLERANCE_KM2
 from analysis.public_data.snapshot_checks import check_consistency
 from analysis.public_data.sources import read_areas, read_land_use, read_population
 from conftest import gino
-from test_bad_inputs import KNOWN, LAND_USE_HEADER, POPULATION_HEADER, complete_rows, write_csv
+from test_bad_inputs import KNOWN, LAND_USE_HEADER, complete_rows, write_csv
 
 AREAS_HEADER = ("kommun_kod,total_areal_km2_2015,landareal_km2_2015,inlandsvatten_exkl_4_storsta_km2_2015,"
                 "havsvatten_km2_2015")
