@@ -66,6 +66,11 @@ class _Layout:
         self.skip_first = bool(sep)  # Excel's "sep=;" line names the separator
         self.delimiter = sep.group(1) if sep else _delimiter(path, lines)
         first = list(itertools.islice(self.records(), HEADER_SEARCH_ROWS + 1))
+        if sep and first and len(first[0][1]) == 1:
+            other = next((d for d in DELIMITERS if d != self.delimiter and d in first[0][1][0]), None)
+            if other:
+                raise InputError(path, f"the separator that the first line names (sep={self.delimiter}), but the header "
+                                       f"row is separated by {other!r}: correct the sep= line or delete it", row=first[0][0])
         self.start = header_row(path, first, known)
         self.columns = [c.strip() for c in first[self.start][1]]
 
@@ -109,8 +114,11 @@ class _Layout:
     def _checked(self, records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         """The records, each with as many fields as the header, and no quotation mark left open at the end:
         the first such problem in the file is raised, wherever the batches end."""
-        width, last = len(self.columns), None
+        width, last, head = len(self.columns), None, self.columns[0] if self.columns else None
         for line, row in records:
+            if row[0].strip() == head and [c.strip() for c in row] == self.columns:
+                raise InputError(self.path, "one respondent per row below the header, but this row repeats the header "
+                                            "(two exports pasted into one file?): delete it", row=line)
             if len(row) != width:
                 quote = next((c for c in row if c.count("\n") > 2), None)
                 cause = f" ({UNCLOSED})" if quote is not None else ""
@@ -135,7 +143,7 @@ class _Layout:
                     pass
             except csv.Error as exc:
                 if "unexpected end of data" in str(exc):
-                    lines = max(c.count("\n") for c in row) + 1
+                    lines = max(c.rstrip("\n").count("\n") for c in row) + 1
                     raise InputError(self.path, f"one line per respondent, but the last cell that starts on this row "
                                                 f"runs over {lines} lines to the end of the file: {UNCLOSED}",
                                      row=line) from None

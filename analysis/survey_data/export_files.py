@@ -108,6 +108,9 @@ def _check_content_matches_suffix(path: Path, suffix: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(512)
     found = next((what for magic, what in MAGIC.items() if head.startswith(magic)), None)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and _encrypted(path):  # Office encrypts a workbook into such a file
+        raise InputError(path, "a workbook without a password, but this one is password-protected (Excel encrypts "
+                               "the whole file): open it in Excel, remove the password and save it again")
     wanted = {".xlsx": b"PK\x03\x04", ".sav": b"$FL2"}.get(suffix)
     if wanted is not None and head.startswith(wanted):
         return
@@ -121,6 +124,18 @@ def _check_content_matches_suffix(path: Path, suffix: str) -> None:
            ".csv": "rename it to the suffix of its format, or save it as CSV UTF-8",
            ".txt": "rename it to the suffix of its format, or save it as CSV UTF-8"}[suffix]
     raise InputError(path, f"a {suffix} file, but the content is {found} with a renamed suffix: {fix}")
+
+
+def _encrypted(path: Path) -> bool:
+    """An OLE2 compound file holding an encrypted Office document (its stream 'EncryptedPackage')."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with open(path, "rb") as fh:
+        tail = b""
+        while block := fh.read(1 << 20):
+            if marker in tail + block:
+                return True
+            tail = block[-len(marker):]
+    return False
 
 
 def _looks_like_text(head: bytes) -> bool:

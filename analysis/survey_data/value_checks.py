@@ -10,6 +10,7 @@ from analysis.survey_data.codebooks import Codebook, normalise
 from analysis.core.errors import display_path, format_problem
 
 WHOLE = re.compile(r"[+-]?\d+")
+SHIFT_LINES = 3  # more columns numbered from 0 are named in one line
 
 
 def _code_key(text: str) -> str:
@@ -85,29 +86,50 @@ def shifted_columns(export, numbers: dict[str, set[int]], codebook: Codebook) ->
     """Columns whose answers fit the codebook's codes only after adding one (an export numbering the answers
     from 0): (variable, one line naming the likely cause and the fix). ``numbers``: variable -> the whole
     numbers its column holds. The evidence is 0 among the answers of a scale without a 0, every other
-    answer one below a code ("vet inte" may keep its code), or SPSS value labels naming, for each code, the codebook's answer of the code above it."""
-    found = []
+    answer one below a code ("vet inte" may keep its code), or SPSS value labels naming, for each code, the
+    codebook's answer of the code above it. When some columns prove it and every other column's answers fit a
+    shift too, those are named as well: their wrong codes would otherwise be read silently."""
     missing = {int(c) for c in codebook.missing_codes}
+    proven, fitting, contradicted = [], [], False
     for v in codebook.variables:
         if v.scale is None or v.kind != "categorical" or v.name not in numbers:
             continue
         codes = {c for c in v.scale.all_labels if isinstance(c, int)}
         seen = numbers[v.name] - missing
-        if 0 in codes or not seen:
+        if 0 in codes or not seen or len(codes) < len(v.scale.all_labels):
             continue
         dont_know = {c for c in v.scale.dont_know if isinstance(c, int)}
-        substantive = sorted(codes - dont_know)
-        fits = 0 in seen and all(n + 1 in codes or n in dont_know for n in seen)
-        if not (fits or _labels_shifted(export, v)):
-            continue
-        answers = sorted(n for n in seen if n not in dont_know) or sorted(seen)
-        low, high = min(substantive), max(substantive)
-        line = format_problem(
-            export.path, f"the codebook's codes {low}–{high} ({v.scale.describe()}), but the answers "
-            f"run {answers[0]}–{answers[-1]}: the export numbers the answers from 0 (codes shifted by one); "
-            f"export the codes as in the codebook, or add 1 to this column's answers", column=v.name)
-        found.append((v.name, line))
-    return found
+        fits = all(n + 1 in codes or n in dont_know for n in seen)
+        if (fits and 0 in seen) or _labels_shifted(export, v):
+            proven.append((v, seen, dont_know))
+        elif fits:
+            fitting.append((v, seen, dont_know))
+        else:
+            contradicted = True  # an answer no shift explains (the top code, say): the export is not 0-based as a whole
+    if not proven:
+        return []
+    shifted = proven + ([] if contradicted else fitting)
+    if len(shifted) <= SHIFT_LINES:
+        context = (f" and the export numbers its other answers from 0 ({len(proven)} column"
+                   f"{'s' if len(proven) > 1 else ''}, such as {proven[0][0].name!r}), so these most likely are too")
+        return [(v.name, _shift_line(export, v, seen, dont_know, "" if (v, seen, dont_know) in proven else context))
+                for v, seen, dont_know in shifted]
+    names = ", ".join(v.name for v, _, _ in shifted[:6]) + (", …" if len(shifted) > 6 else "")
+    more = (f" ({len(proven)} of them hold a 0, which their scales lack, or SPSS labels saying so; the others' answers "
+            "fit the shift)" if len(proven) < len(shifted) else "")
+    line = format_problem(export.path, f"the codebook's codes, but the export numbers the answers from 0 (codes shifted "
+                                       f"by one) in {len(shifted)} columns: {names}{more}; export the codes as in the "
+                                       "codebook, or add 1 to these columns' answers")
+    return [(v.name, line) for v, _, _ in shifted]
+
+
+def _shift_line(export, v, seen: set[int], dont_know: set[int], context: str) -> str:
+    codes = sorted(c for c in v.scale.all_labels if c not in dont_know)
+    answers = sorted(n for n in seen if n not in dont_know) or sorted(seen)
+    return format_problem(
+        export.path, f"the codebook's codes {codes[0]}–{codes[-1]} ({v.scale.describe()}), but the answers run "
+        f"{answers[0]}–{answers[-1]}{context}: the export numbers the answers from 0 (codes shifted by one); export the "
+        "codes as in the codebook, or add 1 to this column's answers", column=v.name)
 
 
 def _labels_shifted(export, v) -> bool:

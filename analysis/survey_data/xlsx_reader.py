@@ -39,9 +39,13 @@ def _workbook_parts(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except zipfile.BadZipFile:
-        raise InputError(path, "a readable Excel workbook, but the file is damaged: it starts as a zip archive (as "
-                               ".xlsx files do) but cannot be opened as one (was the download or the copy cut "
-                               "short?); save or copy it again (BadZipFile)") from None
+        with open(path, "rb") as fh:
+            zipped = fh.read(4) == b"PK\x03\x04"
+        cause = ("it starts as a zip archive (as .xlsx files do) but cannot be opened as one (was the download or the "
+                 "copy cut short?); save or copy it again" if zipped else
+                 "its bytes are not the zip archive every .xlsx file is, nor any other format recognised; export it "
+                 "again")
+        raise InputError(path, f"a readable Excel workbook, but the file is damaged: {cause} (BadZipFile)") from None
     if "xl/workbook.xml" in names:
         return names
     what = next((text for part, text in OTHER_ZIPS.items() if part in names), None)
@@ -81,6 +85,9 @@ def read_xlsx(path: Path, known: set[str] | None) -> Export:
     for number, row in body:
         if any(row[width:]):
             raise InputError(path, f"no values right of the {width} header columns", row=number)
+        if row[:width] == columns:
+            raise InputError(path, "one respondent per row below the header, but this row repeats the header (two "
+                                   "exports pasted into one sheet?): delete it", row=number)
         records.append(row[:width] + [""] * (width - len(row)))
     _check_formulas(path, parts, columns, {n for n, _ in body})
     cells = pd.DataFrame(records, columns=range(width), index=pd.Index([n for n, _ in body], name="row"), dtype=str)

@@ -98,9 +98,8 @@ CASES = [
         "(save the file again with a single encoding)",)),
     Case("invalid_bytes_2018.csv", D18, InputError, (r"<file>, row 3: value b'\x81'; expected UTF-8 or Windows-1252 text",)),
     Case("corrupt_2017.xlsx", D17, InputError, (
-        "<file>: expected a readable Excel workbook, but the file is damaged: it starts as a zip archive (as .xlsx "
-        "files do) but cannot be opened as one (was the download or the copy cut short?); save or copy it again "
-        "(BadZipFile)",)),
+        "<file>: expected a readable Excel workbook, but the file is damaged: its bytes are not the zip archive "
+        "every .xlsx file is, nor any other format recognised; export it again (BadZipFile)",)),
     Case("corrupt_2018.sav", D18, InputError, ("<file>: expected a readable SPSS .sav file (ReadstatError)",)),
     Case("unsupported_suffix_2018.json", D18, InputError, (
         "<file>: expected a survey export ending in .csv, .txt, .xlsx, .sav",)),
