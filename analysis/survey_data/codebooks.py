@@ -156,8 +156,8 @@ def _check_names(path: Path, variables: tuple[Variable, ...], ignored: tuple[str
             owner[key] = v.name
     for column in ignored:
         if normalise(column) in owner:
-            raise InputError(path, f"columns that no variable reads, but {column!r} is variable "
-                                   f"{owner[normalise(column)]!r}'s: remove it from ignore_columns or from the variable",
+            raise InputError(path, f"columns that no variable reads, but {column!r} names the variable "
+                                   f"{owner[normalise(column)]!r}: remove it from ignore_columns or from the variable",
                              key="ignore_columns", value=column)
     for scale in {v.scale.id: v.scale for v in variables if v.scale is not None}.values():
         meaning: dict[str, object] = {}

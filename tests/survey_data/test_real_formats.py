@@ -122,3 +122,35 @@ def test_a_labelled_code_that_a_respondent_has_must_be_known(tmp_path, monkeypat
     assert any("code 2505, which respondents have, is not in" in line for line in lines), lines
     assert any("row 1, column 'kommun': value '2505'" in line for line in lines), lines
     assert not list((data / "processed").glob("*.parquet"))
+
+
+@pytest.mark.parametrize("written, expected", [
+    pytest.param(r"private\brukarenkat_2018.csv", "this is written with Windows' backslashes: write "
+                                                  "'private/brukarenkat_2018.csv'", id="backslashes"),
+    pytest.param(r"C:\Users\anna\Documents\brukarenkat_2018.csv", "this is a path on a Windows computer: copy the file "
+                 "into data/raw/private/ and write private/brukarenkat_2018.csv", id="Windows drive"),
+])
+def test_a_windows_path_in_the_survey_settings_is_explained(tmp_path, written, expected):
+    from analysis.core.errors import GinoError
+    from analysis.core.settings import load_survey_settings
+
+    path = tmp_path / "surveys.yaml"
+    path.write_text(f"source: real\nreal:\n  innovation_climate_2017: private/a.csv\n  client_survey_2018: '{written}'\n"
+                    "  client_survey_2019: private/c.csv\n", encoding="utf-8")
+    with pytest.raises(GinoError) as info:
+        load_survey_settings(path)
+    assert str(info.value).startswith(f"{path}, key 'real.client_survey_2018': value ")
+    assert str(info.value).endswith(f"expected a path with '/' between folders, relative to data/raw/ or absolute; "
+                                    f"{expected}")
+
+
+def test_a_path_from_the_home_directory_is_expanded(tmp_path, monkeypatch):
+    from analysis.core.settings import load_survey_settings
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = tmp_path / "surveys.yaml"
+    path.write_text("source: real\nreal:\n  innovation_climate_2017: ~/exports/a.xlsx\n  client_survey_2018: b.csv\n"
+                    "  client_survey_2019: /srv/c.sav\n", encoding="utf-8")
+    files = load_survey_settings(path).files
+    assert files["innovation_climate_2017"] == tmp_path / "home" / "exports" / "a.xlsx"
+    assert files["client_survey_2019"].as_posix() == "/srv/c.sav"
