@@ -59,9 +59,10 @@ def test_configured_map_extent_and_reference_town():
     ({"reference_town": "9999"}, "reference_town", "a known 4-digit kommun code"),
     ({"survey_regions": {"client_survey_2018": "x"}}, "survey_regions.client_survey_2018", "a region defined"),
     ({"survey_regions": ["s"]}, "survey_regions", "a mapping of survey data set to region id"),
-    ({"map_extent": ["c", "t"]}, "map_extent", "regions that contain the study region 's', but its kommun 0201 lie "
-                                               "outside them (the maps would show other counties than the study's)"),
-    ({"map_extent": ["t"]}, "map_extent", "but its kommun 0101, kommun 0201 lie outside them"),
+    pytest.param({"map_extent": ["c", "t"]}, "map_extent", "regions that contain the study region 's', but its kommun "
+                 "0201 lie outside them (the maps would show other counties than the study's)", id="partly outside"),
+    pytest.param({"map_extent": ["t"]}, "map_extent", "but its kommun 0101, kommun 0201 lie outside them",
+                 id="wholly outside"),
 ])
 def test_mistakes_in_the_new_keys_are_one_line(changes, column, expected):
     with pytest.raises(InputError) as info:
