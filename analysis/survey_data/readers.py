@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.core.errors import InputError
 from analysis.survey_data.export_files import Export, check_mojibake
-from analysis.survey_data.xlsx_reader import _cell_text
+from analysis.survey_data.xlsx_reader import cell_text
 
 
 def read_sav(path: Path) -> Export:
@@ -21,20 +21,20 @@ def read_sav(path: Path) -> Export:
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise InputError(path, f"a readable SPSS .sav file ({exc.__class__.__name__})") from None
     columns = [str(c) for c in df.columns]
-    cells = pd.DataFrame({i: pd.array([_cell_text(v) for v in df[c]], dtype="str") for i, c in enumerate(df.columns)},
+    cells = pd.DataFrame({i: pd.array([cell_text(v) for v in df[c]], dtype="str") for i, c in enumerate(df.columns)},
                          index=pd.RangeIndex(1, len(df) + 1, name="row"))
     check_mojibake(path, cells.set_axis(columns, axis=1))
-    labels = {col: {_cell_text(code): str(label) for code, label in mapping.items()}
+    labels = {col: {cell_text(code): str(label) for code, label in mapping.items()}
               for col, mapping in meta.variable_value_labels.items()}
     declared: dict[str, list[str]] = {}
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
         for r in ranges:
             lo, hi = r.get("lo"), r.get("hi")
             if lo == hi:
-                declared.setdefault(col, []).append(_cell_text(lo))
+                declared.setdefault(col, []).append(cell_text(lo))
             else:
                 present = pd.to_numeric(df[col], errors="coerce")
                 inside = sorted(set(present[(present >= lo) & (present <= hi)].dropna()))
-                declared.setdefault(col, []).extend(_cell_text(v) for v in inside)
+                declared.setdefault(col, []).extend(cell_text(v) for v in inside)
     return Export(path, columns, lambda size: (cells.iloc[i: i + size] for i in range(0, len(cells), size)),
                   value_labels=labels, user_missing=declared)

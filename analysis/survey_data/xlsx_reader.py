@@ -76,7 +76,7 @@ def read_xlsx(path: Path, known: set[str] | None) -> Export:
         raise InputError(path, f"a readable Excel workbook, but its content is damaged ({detail})") from None
     if not rows:
         raise InputError(path, "a header row in the first sheet, but the sheet is empty")
-    text_rows = [(n, [_cell_text(v) for v in row]) for n, row in rows]
+    text_rows = [(n, [cell_text(v) for v in row]) for n, row in rows]
     start = header_row(path, text_rows, known)
     (_, header), body = text_rows[start], text_rows[start + 1:]
     width = max((i + 1 for i, v in enumerate(header) if v), default=0)
@@ -107,7 +107,7 @@ def _check_first_sheet(path: Path, book, names: list[str], rows, known: set[str]
     from analysis.survey_data.codebooks import normalise
 
     def has_header(sheet_rows) -> bool:
-        return any(sum(normalise(_cell_text(v)) in known for v in row if v not in (None, "")) >= 2
+        return any(sum(normalise(cell_text(v)) in known for v in row if v not in (None, "")) >= 2
                    for _, row in sheet_rows[:10])
 
     if has_header(rows):
@@ -176,7 +176,7 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A spreadsheet value as the text a CSV export would show: 3.0 -> '3', empty -> ''."""
     import math
 
