@@ -40,31 +40,31 @@ lock:
 
 # The mirror is only read for snapshots missing from data/raw.
 fetch: venv
-	$(PY) -m analysis fetch --mirror $(MIRROR)
+	@$(PY) -m analysis fetch --mirror $(MIRROR)
 
 build: fetch
-	$(PY) -m analysis build
+	@$(PY) -m analysis build
 
 check: build
-	$(PY) -m analysis check
+	@$(PY) -m analysis check
 
 # Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
 # into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
 # Under `gino report`, which has just done all that, no build is started and `prerender` says so.
 prerender: venv
 	@[ "$$GINO_PRERENDERED" = 1 ] || $(MAKE) --no-print-directory build
-	$(PY) -m analysis prerender
+	@$(PY) -m analysis prerender
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build
-	$(PY) -m analysis synthesize
+	@$(PY) -m analysis synthesize
 
 report: fetch
-	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
+	@QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
 
 # Every municipality's report, the posters and the slide decks (reports/feedback/), rendered with Quarto if installed.
 feedback: fetch
-	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
+	@QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
 
 test: venv
 	GINO_MIRROR=$(MIRROR) $(PY) -m pytest
