@@ -9,7 +9,7 @@ Files that are not what their name says (an old .xls renamed .xlsx), and the lay
 make by hand (a title above the header, a two-row header, a cover sheet, double-encoded text)
 are refused with a message naming the likely cause and the fix. The readers are
 ``analysis.survey_data.csv_reader`` (streamed, in batches of rows), ``xlsx_reader`` (calamine) and
-``readers`` (SPSS); ``docs/real-exports.md`` describes them.
+``readers`` (SPSS); ``docs/survey-data.md`` describes them.
 """
 
 from __future__ import annotations

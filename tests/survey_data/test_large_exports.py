@@ -1,7 +1,7 @@
 """Issue 23, point 2: exports are read and checked in batches of rows (bounded memory), and the messages do
 not depend on where the batches end: every malformed and awkward corpus file gives the same lines read one
 row at a time as read whole. Memory and time on 4.4 million rows are measured by
-``benchmarks/large_export.py`` (docs/large-exports.md)."""
+``benchmarks/large_export.py`` (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
