@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.core import paths
 from analysis.public_data.catalog import grid_snapshots, load_catalog, snapshot
 from analysis.core.settings import load_settings
+from analysis.public_data.snapshot_checks import check_consistency
 from analysis.public_data.sources import (
     read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
 )
@@ -25,9 +26,13 @@ def validate_raw() -> list[str]:
     lan = read_lan(catalog["lan_boundaries"].path, catalog["lan_boundaries"].meta["layer"])
     lines.append(f"lan_boundaries: {len(lan)} län")
     pop, date = read_population(catalog[settings.population_snapshot].path, known)
-    lines.append(f"{settings.population_snapshot}: {pop['population'].sum():,} inhabitants on {date}".replace(",", " "))
-    lines.append(f"land_use_2015: {len(read_land_use(catalog['land_use_2015'].path, known))} kommuner")
-    lines.append(f"areas_2015: {len(read_areas(catalog['areas_2015'].path, known))} kommuner")
+    land_use, areas = read_land_use(catalog["land_use_2015"].path, known), read_areas(catalog["areas_2015"].path, known)
+    check_consistency(pop, date, catalog[settings.population_snapshot].path, land_use, areas,
+                      catalog["land_use_2015"].path, catalog["areas_2015"].path)
+    lines.append(f"{settings.population_snapshot}: {pop['population'].sum():,} inhabitants on {date}, as SCB "
+                 "published".replace(",", " "))
+    lines.append(f"land_use_2015: {len(land_use)} kommuner, land area as in areas_2015")
+    lines.append(f"areas_2015: {len(areas)} kommuner, total = land + water")
     lines.append(f"tatorter_2020: {len(read_tatorter(catalog['tatorter_2020'].path, known))} tätorter")
     for grid in grid_snapshots():
         for layer in settings.grid_layers:
@@ -76,30 +81,3 @@ def survey_comparison_failures(comparison: pd.DataFrame) -> list[str]:
 
 def load_kolada_comparison() -> pd.DataFrame:
     return pd.read_csv(paths.processed("kolada_survey_comparison.csv"), dtype=str, keep_default_na=False)
-
-
-def check_summary(region_facts: pd.DataFrame, surveys: pd.DataFrame, kolada: pd.DataFrame) -> tuple[list[str], dict]:
-    """The closing lines of ``gino check`` and the counts they state: one count of the survey figures (reproduced,
-    differing, in conflict with Kolada, adding up to all of them), so no two lines can disagree."""
-    from analysis.client_surveys.kolada_check import kolada_failures
-
-    source = surveys["data_source"].iloc[0] if len(surveys) else "synthetic"
-    passed = surveys["passed"].astype(str).str.lower().eq("true")
-    conflicts = surveys["kolada_conflict"].ne("") & ~passed
-    differing = ~passed & ~conflicts
-    failed_kolada = kolada_failures(kolada)
-    facts_ok = not comparison_failures(region_facts)
-    v = {"facts": len(region_facts), "facts_ok": facts_ok, "figures": len(surveys), "reproduced": int(passed.sum()),
-         "differing": int(differing.sum()), "conflicts": int(conflicts.sum()), "kolada": len(kolada),
-         "kolada_agree": len(kolada) - len(failed_kolada), "kolada_differ": len(failed_kolada), "real": source == "real"}
-    lines = []
-    if source == "real" and (v["differing"] or failed_kolada):
-        lines.append(f"check: {v['differing']} of {v['figures']} published GINO survey figures and {len(failed_kolada)} of "
-                     f"{v['kolada']} Kolada values differ on the real survey data (shown above and in the report); this "
-                     "is information, not an error, for real data")
-    facts = (f"all {v['facts']} published region facts reproduced within their stated tolerance" if facts_ok else
-             f"{v['facts'] - len(comparison_failures(region_facts))} of {v['facts']} published region facts reproduced")
-    lines.append(f"check: {facts}; of the {v['figures']} published survey figures, {v['reproduced']} reproduced on "
-                 f"{source} survey data, {v['differing']} differ and {v['conflicts']} conflict with Kolada "
-                 f"(data/processed/kolada_poster_rules.csv); {v['kolada_agree']} of {v['kolada']} Kolada values agree")
-    return lines, v
