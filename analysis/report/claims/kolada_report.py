@@ -31,14 +31,14 @@ def poster(facts) -> Stated:
        rules=(synthetic_rule(), Rule(r"verkliga svaren", lambda v: not v["synthetic"], "the survey data are real"),
               Rule(r"alla", lambda v: v["agree"] == v["total"], "every municipality value agrees with Kolada")))
 def poster_twin(facts) -> Stated:
-    comparison = facts.kolada_comparison()
-    agree, total = int(comparison["passed"].sum()), len(comparison)
-    if facts.synthetic:
+    if facts.synthetic:  # (the twin's agreement is not read here: a changed answer need not re-execute notebook 06)
         text = ("Den syntetiska tvillingen följer Kolada och visar därför konflikterna i stället för att tvinga fram "
                 "affischens siffror.")
-    else:
-        text = (f"De verkliga svaren stämmer med Kolada i {agree} av {total} kommunvärden" +
-                (" (alla)" if agree == total else "") + "; affischens konflikter med Kolada gäller också dem.")
+        return Stated(text, {})
+    comparison = facts.kolada_comparison()
+    agree, total = int(comparison["passed"].sum()), len(comparison)
+    text = (f"De verkliga svaren stämmer med Kolada i {agree} av {total} kommunvärden" +
+            (" (alla)" if agree == total else "") + "; affischens konflikter med Kolada gäller också dem.")
     return Stated(text, {"agree": agree, "total": total})
 
 
