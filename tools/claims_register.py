@@ -1,6 +1,6 @@
-"""Write the register of claims, docs/claims.md (see analysis/report/claims/register.py).
+"""Write the register of claims, docs/generated/claims.md (see analysis/report/claims/register.py).
 
-    .venv/bin/python tools/claims_register.py           # rewrites docs/claims.md and docs/outputs.md
+    .venv/bin/python tools/claims_register.py           # rewrites docs/generated/claims.md and docs/generated/outputs.md
     .venv/bin/python tools/claims_register.py --literal # also lists the documents' unexplained literal
                                                         # sentences as YAML to add to literal_sentences.yaml
 """
@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 from analysis.report.claims.register import register_markdown  # noqa: E402
 from analysis.report.outputs_doc import outputs_markdown  # noqa: E402
 
-REGISTER = ROOT / "docs" / "claims.md"
-OUTPUTS = ROOT / "docs" / "outputs.md"  # from the build in data/ (the twin): run after 'make build'
+REGISTER = ROOT / "docs" / "generated" / "claims.md"
+OUTPUTS = ROOT / "docs" / "generated" / "outputs.md"  # from the build in data/ (the twin): run after 'make build'
 
 
 

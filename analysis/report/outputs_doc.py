@@ -1,4 +1,4 @@
-"""``docs/outputs.md``: what the outputs say about themselves (how many published figures the data reproduce, what
+"""``docs/generated/outputs.md``: what the outputs say about themselves (how many published figures the data reproduce, what
 the feedback documents show, how many notebooks there are), written from claims on the built twin so that the
 documentation cannot go stale; ``tools/claims_register.py`` writes it and a test compares it with the twin's."""
 

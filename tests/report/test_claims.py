@@ -14,9 +14,9 @@ import pytest
 
 from analysis.report.claims import CLAIMS, Stated, check
 from analysis.report.claims.facts import Facts
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import CONFIG, DATA, ROOT, copy_committed_data, gino
 
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"  # the committed twin
 REAL = {"innovation_climate_2017": "private/innovation_2017.csv", "client_survey_2018": "private/client_2018.csv",
         "client_survey_2019": "private/client_2019.csv"}
 KEEP = {"respondent_id", "kommun", "year", "role", "sex"}  # identifiers and groups stay; answers are shuffled
@@ -103,9 +103,9 @@ def test_the_register_is_current_and_complete():
     where = uses(ROOT)
     assert sorted(set(CLAIMS) - set(where)) == [], "claims that no document or command renders"
     assert sorted(set(where) - set(CLAIMS)) == [], "documents render claims that are not registered"
-    register = ROOT / "docs" / "claims.md"
+    register = ROOT / "docs" / "generated" / "claims.md"
     assert register.read_text(encoding="utf-8") == register_markdown(ROOT), \
-        "docs/claims.md is out of date: run .venv/bin/python tools/claims_register.py"
+        "docs/generated/claims.md is out of date: run .venv/bin/python tools/claims_register.py"
 
 
 def test_no_literal_sentence_states_a_number_or_a_qualifier_without_a_reason():
@@ -241,10 +241,10 @@ def test_sentences_blind_to_the_data_source_fail_on_real_exports(data_sets, clai
 
 
 def test_the_documentation_of_the_outputs_is_the_twins(built, monkeypatch):
-    """docs/outputs.md (figures reproduced, the notebooks, what the feedback documents show) is written from claims
+    """docs/generated/outputs.md (figures reproduced, the notebooks, what the feedback documents show) is written from claims
     on the twin: it says what the build does, not what it once did."""
     from analysis.report.outputs_doc import outputs_markdown
 
     monkeypatch.setenv("GINO_DATA_DIR", str(built))
-    assert (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8") == outputs_markdown(), \
-        "docs/outputs.md is out of date: run .venv/bin/python tools/claims_register.py after 'make build'"
+    assert (ROOT / "docs" / "generated" / "outputs.md").read_text(encoding="utf-8") == outputs_markdown(), \
+        "docs/generated/outputs.md is out of date: run .venv/bin/python tools/claims_register.py after 'make build'"

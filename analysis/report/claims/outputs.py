@@ -1,4 +1,4 @@
-"""Claims about the outputs themselves, for the documentation (``docs/outputs.md``): what the feedback documents
+"""Claims about the outputs themselves, for the documentation (``docs/generated/outputs.md``): what the feedback documents
 show for each municipality, and how many notebooks tell the story."""
 
 from __future__ import annotations

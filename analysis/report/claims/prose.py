@@ -7,7 +7,7 @@ cells print as text. A sentence there that has a digit (other than a year, a KPI
 such as ``@tbl-x`` or a file name), a number word or a qualifier (``base.QUALIFIERS``) either comes from a
 claim or is listed in ``literal_sentences.yaml`` with the reason it is not one (a method fixed in advance,
 the study's design, a quotation, a question): so new prose cannot state a number or a qualifier the data
-do not check. The register (``docs/claims.md``) shows the listed sentences with their reasons.
+do not check. The register (``docs/generated/claims.md``) shows the listed sentences with their reasons.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The register of claims (``docs/claims.md``): every claim with where it appears, its function and its
+"""The register of claims (``docs/generated/claims.md``): every claim with where it appears, its function and its
 conditions, and the documents' literal sentences with a number or a qualifier and why each is not a claim.
 
 Where a claim appears is read from the documents and the code, never typed: every ``say("id")`` and
