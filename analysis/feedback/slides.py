@@ -26,7 +26,7 @@ SHORT = {"contact_ease": "Kontakt", "information_ease": "Information", "shows_un
 
 
 def slide_figure():
-    fig, ax = plt.subplots(figsize=SLIDE)
+    fig, ax = plt.subplots(figsize=SLIDE, layout="constrained")  # room for the legend beside the axes
     ax.tick_params(labelsize=TEXT)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
@@ -39,7 +39,6 @@ def _finish(fig, ax, xlabel: str, low: float = 0.0) -> plt.Figure:
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=TEXT, borderaxespad=0)
-    fig.tight_layout(pad=0.3)
     return fig
 
 
@@ -62,7 +61,8 @@ def indicators_slide(table: pd.DataFrame, name: str, region_label: str) -> plt.F
         ax.errorbar(own["own_share"], y[shown] + 0.15, fmt="o", color=OWN, capsize=3, ms=8, lw=1.5, label=name,
                     xerr=np.vstack([own["own_share"] - own["own_ci_low"], own["own_ci_high"] - own["own_share"]]))
     for i in y[~shown]:
-        ax.text(0.01, i + 0.22, REASONS[t.loc[i, "reason"]].rstrip("*"), va="center", fontsize=TEXT, color="#666666")
+        ax.text(0.01, i + 0.22, REASONS[t.loc[i, "reason"]].rstrip("*"), va="center", fontsize=TEXT, color="#666666",
+                transform=ax.get_yaxis_transform())
     ax.set_yticks(y, _short(t))
     return _finish(fig, ax, "Andel positiva svar (95 % KI)")
 
@@ -98,7 +98,7 @@ def kolada_slide(values: pd.DataFrame, own_label: str, group_label: str) -> plt.
     """Kolada's values per question and year (``values``: one row per item and year with ``variable``, ``label``,
     ``year``, ``value`` (%), ``group_mean`` and ``national_median``): ``value`` as dots (``own_label``, a
     municipality or the group's unweighted mean), ``group_mean`` as open diamonds (``group_label``) and the
-    country's median as a tick; a question without a value says so."""
+    country's median as a tick; the legend says where Kolada publishes no value (fewer than five answers)."""
     years = sorted(values["year"].unique())
     order = list(dict.fromkeys(values["variable"]))[::-1]
     y = {v: i for i, v in enumerate(order)}
@@ -113,10 +113,10 @@ def kolada_slide(values: pd.DataFrame, own_label: str, group_label: str) -> plt.
         ax.scatter(part["group_mean"] / 100, pos, marker="D", s=36, facecolors="none", edgecolors=colours[year],
                    lw=1.5, label=f"{group_label} {year}", zorder=3)
         own = part.dropna(subset=["value"])
+        missing = "" if len(own) == len(part) else " (publiceras inte)" if own.empty else \
+            f" ({len(own)} av {len(part)} frågor)"  # Kolada publishes a question only where five answered it
         ax.scatter(own["value"] / 100, np.array([y[v] for v in own["variable"]]) + offset, s=60,
-                   color=colours[year], label=f"{own_label} {year}", zorder=4)
-        for v in part.loc[part["value"].isna(), "variable"]:
-            ax.text(0.02, y[v] + offset, f"{year}: publiceras inte", va="center", fontsize=TEXT, color="#666666")
+                   color=colours[year], label=f"{own_label} {year}{missing}", zorder=4)
     ax.set_yticks(range(len(order)), [SHORT.get(v, v) for v in order])
     shown = values[["value", "group_mean", "national_median"]].stack()
     low = min(0.5, np.floor(shown.min() / 10) / 10) if len(shown) else 0.0   # a dot plot: no bar needs zero
@@ -126,7 +126,7 @@ def kolada_slide(values: pd.DataFrame, own_label: str, group_label: str) -> plt.
 def poster_slide(statements: pd.DataFrame) -> plt.Figure:
     """'N av 10' as ten circles per statement (``feedback.poster_statements``), for a slide."""
     rows = statements.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=SLIDE)
+    fig, ax = plt.subplots(figsize=SLIDE, layout="constrained")
     for i, row in rows.iterrows():
         yy = len(rows) - 1 - i
         ax.scatter(np.arange(10), np.full(10, yy), s=170, c=[FILLED if j < row["of_ten"] else EMPTY for j in range(10)],
@@ -136,7 +136,6 @@ def poster_slide(statements: pd.DataFrame) -> plt.Figure:
     ax.set_xlim(-8.5, 12.2)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axis("off")
-    fig.tight_layout(pad=0.2)
     return fig
 
 

@@ -88,7 +88,8 @@ def test_the_data_sets_differ_where_the_claims_should(data_sets):
     for claim_id in ("data-notice", "figures-reproduced", "clients-distance-form", "methods-survey-data",
                      "kolada-poster-twin", "sparsity-distance-model", "limitations-source"):
         assert twin[(claim_id, ())].text != real[(claim_id, ())].text, claim_id
-        assert "syntetisk" not in real[(claim_id, ())].text.lower(), claim_id
+        assert "syntetisk" not in real[(claim_id, ())].text.lower().replace(
+            "visar de val den syntetiska tvillingen gör", ""), claim_id   # the twin's reconciliation table, named
     agreement = real[("twin-kolada-agreement", ())].value
     assert agreement["agree"] < agreement["total"]   # the shuffled answers no longer give Kolada's values
     assert twin[("twin-kolada-agreement", ())].text == "144 av 144 kommunvärden stämmer med Kolada"

@@ -33,7 +33,7 @@ NUMBER = re.compile(r"(?<![\w,.\u2212-])[\u2212-]?\d{1,3}(?:[\u00a0\u202f ]\d{3}
 YEARS = range(1990, 2101)
 # Qualifier and data-source words that need a rule (case-insensitive, whole words or word starts).
 QUALIFIERS = re.compile(
-    r"\b(?:fler|färre|flest|över|under|ofta|oftast|sällan|okän\w*|alla|allt|samtliga|ingen|inga|inget|varje|"
+    r"\b(?:fler|färre|flest|flera|över|under|ofta|oftast|sällan|okän\w*|alla|allt|samtliga|ingen|inga|inget|varje|"
     r"flesta|flertalet|hälften|nästan|högre|lägre|högst|lägst|störst|minst|mer|mindre|ökade|ökat|minskade|"
     r"minskat|bättre|sämre|säker\w*|tydlig\w*|beror|syntetisk\w*|tvilling\w*|påhittade|"
     r"verkliga (?:svar\w*|enkät\w*|data))\b", re.IGNORECASE)

@@ -228,6 +228,18 @@ def years_with_values(facts) -> Stated:
                   {"counts": counts.to_dict(), "first": first, "last": last})
 
 
+def _rural_overlap(facts, group: str) -> tuple[int, int]:
+    """How many municipalities Kolada's rural group G92791 has, and how many of the group's belong to it."""
+    from analysis.public_data.catalog import snapshot
+    from analysis.public_data.kolada import read_groups
+
+    def load():
+        groups = read_groups(snapshot("kolada_municipality_groups").path)
+        return set(groups.loc[groups["group_id"] == "G92791", "kommun_kod"])
+    rural = facts.memo("rural_members", load)
+    return len(rural), len(set(dict(_members(facts))[group]) & rural)
+
+
 @claim("kolada-rural", "the study group against Kolada's rural municipalities (G92791): counts above the group's "
        "median for both weightings, with random same-size groups of rural municipalities",
        rules=(Rule(COUNT_ABOVE, lambda v: True, "a count (from the joint comparison)"),
@@ -246,13 +258,15 @@ def rural(facts) -> Stated:
     pool = int(tests.loc[(tests["reference"] == reference), "reference_municipalities"].max())
     n, au, aw = int(r["cells"]), int(r["above_unweighted"]), int(r["above_weighted"])
     differ = (au > n / 2) != (aw > n / 2)
-    text = (f"Mot Koladas grupp {reference}, med {pool} kommuner med värde som mest, ligger {group} över gruppens median i "
+    size, overlap = _rural_overlap(facts, group)
+    text = (f"Mot Koladas grupp {reference}, {size} kommuner varav {overlap} i {group}, som mest {pool} med värde "
+            f"ett år, ligger {group} över gruppens median i "
             f"{au} av {n} indikator-år ovägt och {aw} viktat" + (": riktningen beror på viktningen" if differ else
                                                                 ", åt samma håll") +
             f". Slumpvis dragna grupper av lika många landsbygdskommuner ligger i median över gruppens median i "
             f"{sv_number(r['null_above_median_unweighted'])} av {n} (95 % av dem {sv_number(r['null_above_low_unweighted'])}–"
             f"{sv_number(r['null_above_high_unweighted'])}); permutations-p {_p(r['p_above_unweighted'])} ovägt och "
             f"{_p(r['p_above_weighted'])} viktat.")
-    return Stated(text, {"pool": pool, "above_u": au, "above_w": aw, "cells": n, "differ": differ,
+    return Stated(text, {"pool": pool, "above_u": au, "above_w": aw, "cells": n, "differ": differ, "overlap": overlap, "size": size,
                          "names": group_names(facts),
                          **{k: r[k] for k in r.index if k not in ("years",)}})

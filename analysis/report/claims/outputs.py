@@ -43,7 +43,8 @@ def feedback_shown(facts) -> Stated:
     titles = {"client_2018": "client survey 2018", "client_2019": "client survey 2019",
               "travel_2018": "travel distance and meeting form 2018", "climate": "innovation climate 2017"}
     rows = ["| part of the report | shown for the municipality |", "|---|---|"]
-    value = {"shown": {}, "sizes": sizes, "municipalities": municipalities}
+    value = {"shown": {}, "sizes": sizes, "municipalities": municipalities, "by_municipality": parts,
+             "cells": {part: sizes[part] * municipalities for part in parts}}
     for part, by_name in parts.items():
         total, cells = sum(by_name.values()), sizes[part] * municipalities
         value["shown"][part] = total
