@@ -104,13 +104,16 @@ class Ran:
 
     @property
     def steps(self) -> list[str]:
-        return re.findall(r"^\s*running\s+(\S+)", self.stdout, flags=re.MULTILINE)
+        """The steps that ran: ``gino build`` prints ``  done  STEP (x s)`` for each, nothing for a current one."""
+        return re.findall(r"^\s*done\s+(\S+)", self.stdout, flags=re.MULTILINE)
 
     @property
-    def workflow(self) -> float | None:
+    def workflow(self) -> float:
         """The workflow's own time as ``gino build`` prints it (0.1 s resolution)."""
-        m = re.search(r"^build: \d+ step\(s\) ran;.*\(([\d.]+) s\)\s*$", self.stdout, flags=re.MULTILINE)
-        return float(m.group(1)) if m else None
+        m = re.search(r"^build: (?:\d+ steps? ran|nothing to do);.*\(([\d.]+) s\)\s*$", self.stdout, flags=re.MULTILINE)
+        if m is None:
+            raise RuntimeError(f"no 'build: … (x s)' line in the output of gino build:\n{self.stdout}")
+        return float(m.group(1))
 
 
 class Bench:
