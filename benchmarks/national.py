@@ -211,7 +211,7 @@ def prepare(name: str, work: Path, subsample: int | None = None):
         import geopandas as gpd
 
         from analysis.sparsity import measures as sparsity
-        from analysis.core.settings import load_settings
+        from analysis.core.settings import load_settings, reference_year
         from analysis.survey_data.synthetic import synthetic_config_path
         from analysis.core.files import read_yaml
 
