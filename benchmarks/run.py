@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import national  # noqa: E402
+from national_survey import NATIONAL  # noqa: E402
+from national_workloads import ANALYSES, WORKLOADS  # noqa: E402
 
 from analysis.core import paths  # noqa: E402
 
@@ -473,7 +475,7 @@ def measure_national(data: Path, tmp: Path, trace: bool) -> dict:
     say("== national scale: each workload in its own process; time = the analysis call only, "
         "process = whole child incl. start-up and loading")
     results = {}
-    for name in national.WORKLOADS:
+    for name in WORKLOADS:
         r = run_child_guarded(name, data, work)
         if "failed" not in r and trace:
             t = run_child_guarded(name, data, work, trace=True)
@@ -503,7 +505,7 @@ def measure_national(data: Path, tmp: Path, trace: bool) -> dict:
         ok = r["peak_rss_kib"] * 1024 <= NATIONAL_BYTES
         record(LABELS[name], value, "≤ 2 GiB RSS", ok, f"national-mem:{name}")
 
-    timed = ["sparsity", *national.ANALYSES]
+    timed = ["sparsity", *ANALYSES]
     done = [n for n in timed if n in results and "failed" not in results[n]]
     total = sum(results[n]["seconds"] for n in done)
     if len(done) == len(timed):
@@ -633,7 +635,7 @@ def profile_misses(bench: Bench, data: Path, tmp: Path, national_state: dict | N
         elif key.startswith("national") and national_state:
             results, work = national_state["results"], national_state["work"]
             if key == "national-time":
-                names = [n for n in ("sparsity", *national.ANALYSES)
+                names = [n for n in ("sparsity", *ANALYSES)
                          if n in results and results[n].get("seconds", 0) >= 1.0 and "failed" not in results[n]]
             else:
                 names = [key.split(":", 1)[1]]
@@ -644,7 +646,7 @@ def profile_misses(bench: Bench, data: Path, tmp: Path, national_state: dict | N
                 failed = "failed" in results.get(name, {})
                 out = prof_dir / f"{name}.prof"
                 say()
-                if failed and name in national.ANALYSES:
+                if failed and name in ANALYSES:
                     say(f"### national {name}: did not finish at 100 000 respondents "
                         f"({results[name]['failed']}); profiled on a random subsample of {PROFILE_SUBSAMPLE} "
                         "respondents")
@@ -665,7 +667,7 @@ def explain_distance_form_test(results: dict, work: Path) -> None:
     """What the profile of distance_form_test implies at full size (from the code path, stated as such)."""
     import pandas as pd
 
-    frame = pd.read_parquet(work / f"{national.NATIONAL}.parquet", columns=["travel_distance", "preferred_meeting"])
+    frame = pd.read_parquet(work / f"{NATIONAL}.parquet", columns=["travel_distance", "preferred_meeting"])
     n = int(frame.dropna().shape[0])
     one = 8 * 9999 * n / GIB
     say(f"  At full size the 'full' 5 × 6 table has {n} answers but an expected count below 5 (the 100+ km band "
