@@ -1,4 +1,4 @@
-"""benchmarks/run.py reads the steps that ran and the workflow's own time from `gino build`'s output:
+"""The benchmarks (benchmarks/run.py, Ran in benchmarks/common.py) read the steps that ran and the workflow's own time from `gino build`'s output:
 its reading must match what the CLI prints now, for a no-op build and for one that reruns steps."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from analysis.workflow import STEPS
 from conftest import CONFIG, ROOT, gino
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from run import Ran  # noqa: E402
+from common import Ran  # noqa: E402
 
 
 def test_benchmark_reads_the_build_output(built, tmp_path):
