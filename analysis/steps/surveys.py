@@ -56,9 +56,14 @@ def run() -> None:
     for dataset, frame in frames.items():
         with atomic_path(paths.processed(f"{dataset}.parquet")) as tmp:
             frame.to_parquet(tmp, index=False, compression="zstd")
-    # What every document's data notice needs, apart from the file checksums: a changed answer then
-    # re-executes only the notebooks that read the survey itself (analysis/report/executed_notebooks.py).
-    write_json(paths.processed("survey_source.json"), {"data_source": settings.source})
+    # What every document's data notice needs (the source and which municipalities each survey holds), apart
+    # from the file checksums: a changed answer then re-executes only the notebooks that read the answers
+    # (analysis/report/executed_notebooks.py).
+    write_json(paths.processed("survey_source.json"), {
+        "data_source": settings.source,
+        "municipalities": {d: sorted(frames[d][codebooks[d].identifiers["municipality"]].dropna().astype(str).unique())
+                           for d in DATASETS},
+    })
     write_json(paths.processed("surveys.meta.json"), {
         "data_source": settings.source,
         "notice": NOTICE if settings.is_synthetic else "Verkliga enkätdata från studiens egna enkätfiler (mikrodata, får ej spridas).",
