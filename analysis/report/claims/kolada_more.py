@@ -210,8 +210,10 @@ def definitions(facts) -> Stated:
     parts = [f"{counts.get(k, 0)} av {len(table)} frågor har {name}" for k, name in VERDICT_NAMES.items()
              if counts.get(k, 0)]
     different = table[table["verdict"] == "different"]
-    details = [f"för {LABELS[r.variable]} räknar Kolada bara {r.kolada_positive.replace('; ', ' eller ')}, kodboken "
-               f"{r.codebook_positive.replace('; ', ' och ')}" for r in different.itertuples()]
+    def quoted(answers: str, joiner: str) -> str:
+        return joiner.join(f"”{a}”" for a in answers.split("; "))
+    details = [f"för {LABELS[r.variable]} räknar Kolada bara {quoted(r.kolada_positive, ' eller ')}, kodboken "
+               f"{quoted(r.codebook_positive, ' och ')}" for r in different.itertuples()]
     all_top_two = bool(table["codebook_positive_count"].eq(2).all())
     text = ("Jämfört med Koladas definitioner: " + ", ".join(parts) + (f"; {'; '.join(details)}" if details else "") +
             ". Kodboken räknar de två översta stegen av fyra som positiva på " +
