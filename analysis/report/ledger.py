@@ -1,199 +1,217 @@
-"""Everything the report, the notebooks and the feedback documents publish about survey sub-groups,
-as linear facts over the unknown counts an attacker would like to learn.
+"""Everything the project publishes about the surveys, as facts over the audit's unknowns (``unknowns``).
 
-An unknown is the number of respondents of one municipality in one cell of one item (``positive``,
-``other``, ``dont_know`` or ``blank`` for an indicator; the answer groups, ``other answers`` and
-``blank`` for travel distance and meeting form), or a municipality's number of respondents
-(item ``respondents``, cell ``n``). A fact says that the sum of some unknowns (a set of
-municipalities × a set of cells of one item) equals, or is at least, a value; a ``min`` or ``max``
-fact says that the smallest (largest) municipality has between ``low`` and ``high`` respondents.
+The ledger follows the publication plan (``analysis.report.plan``) and the documents' own formats: a
+figure printed as "71 % (58–81), n = 14" is the fact "n = 14 and k is one of the counts that print this
+share and this Wilson interval" (the interval inverted), "12 av 14" is exact, a total rounded to tens is
+a range. Each fact names the documents that print it, so that a breach can be traced to them.
 
-The facts are read from the functions that make the published tables, so the ledger follows the
-publications: the respondents per municipality (notebook 01, the feedback reports), participation
-(every participating municipality is named, as a row or in the merged row's footnote), the regional
-totals of every cell (conservatively: more than the tables show), the by-municipality tables of the
-client surveys (notebook 03, the feedback reports, posters and decks), the innovation-climate
-profile of every feedback report, the comparison of the two years restricted to the common
-municipalities, and the published minimum and maximum per municipality with the value notebook 01
-shows beside them. Role tables partition the respondents by role, not municipality, and are left out.
+What is published, by survey (``docs/disclosure-threat-model.md`` lists the documents):
+
+* respondents: the total (notebook 01, every poster, the article), each municipality whose number the
+  plan shows (notebook 01, its report and deck) and the merged row of the others (notebook 01);
+  participation (every participant is named);
+* client surveys: the regional k and n of every indicator (notebook 03, notebook 01's reproduction of
+  the report's figures, every report's region column and difference table), each shown municipality's
+  share with interval and n and its k of n (reports, decks, posters as "N av 10"), notebook 03's merged
+  rows (2018), the comparison over the municipalities of both years, and travel distance and meeting
+  form (regional counts per answer, shown municipalities' shares, the merged row);
+* innovation survey: respondents by role group, table 1's shares with n, the table by role, and every
+  shown municipality's shares in its report's profile.
+
+``documents`` lists the executed tables that carry no survey sub-group figure (public data, Kolada as
+published); the completeness test requires every table a document prints to be one or the other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 
 import numpy as np
 import pandas as pd
 
 from analysis.client_surveys import indicators as client_survey
-from analysis.core import disclosure
-from analysis.feedback import comparison as feedback
-from analysis.innovation import climate as innovation
-from analysis.survey_data.codebooks import Codebook
+from analysis.core.feasible import Choice, Constraint, Linear
+from analysis.core.stats import wilson
+from analysis.presentation.display import share_ci
+from analysis.report import unknowns as u
+from analysis.report.plan import ROUNDING, Plan
 
-ANSWER_CELLS = ("positive", "other", "dont_know")
-CATEGORY_ITEMS = {"travel_distance": feedback.DISTANCE_GROUPS, "preferred_meeting": feedback.FORM_GROUPS}
-
-
-@dataclass(frozen=True)
-class Fact:
-    survey: str
-    item: str
-    groups: tuple          # municipality codes
-    cells: tuple           # cell names of ``item``
-    value: int
-    op: str = "=="         # "==", ">=", "min" or "max" (then ``value`` is low and ``high`` the upper end)
-    high: int | None = None
-    source: str = ""
+NOTEBOOK_01, NOTEBOOK_02, NOTEBOOK_03 = ("notebooks/01-data.ipynb", "notebooks/02-innovation-climate.ipynb",
+                                         "notebooks/03-client-surveys.ipynb")
+REPORTS = "reports/feedback/kommun.qmd"
+POSTERS, DECKS = "reports/feedback/affisch.qmd", "reports/feedback/bildspel.qmd"
+ARTICLE = "reports/index.qmd"
+INF = float("inf")
 
 
-def items(dataset: str, codebook: Codebook) -> dict[str, tuple]:
-    """The items of a survey and their cells (``blank`` last): variable -> cell names."""
-    if dataset.startswith("innovation"):
-        variables = [*innovation.aspects(codebook)["state_variable"], *innovation.aspects(codebook)["importance_variable"]]
-        return {v: (*ANSWER_CELLS, "blank") for v in variables}
-    out = {v: (*ANSWER_CELLS, "blank") for v in client_survey.INDICATORS}
-    if any(v.name == "travel_distance" for v in codebook.variables):
-        out.update({v: (*groups, "other answers", "blank") for v, groups in CATEGORY_ITEMS.items()})
+@functools.lru_cache(maxsize=4096)
+def _texts(n: int) -> tuple[str, ...]:
+    """How k of n prints as a share with its 95 % Wilson interval, for every k."""
+    ks = np.arange(n + 1)
+    low, high = wilson(ks, np.full(n + 1, n))
+    return tuple(share_ci(a / n, lo, hi) for a, lo, hi in zip(ks, low, high))
+
+
+def printed_counts(k: int, n: int) -> tuple[int, ...]:
+    """Every k' of n that prints the same share and 95 % Wilson interval as k of n (whole percent)."""
+    texts = _texts(n)
+    return tuple(a for a, text in enumerate(texts) if text == texts[k])
+
+
+def rounded_to(value: int) -> int:
+    """``value`` rounded half up to ``ROUNDING`` (as printed when totals are rounded)."""
+    return ROUNDING * ((value + ROUNDING // 2) // ROUNDING)
+
+
+def exact(expr, value: int, source: str) -> Linear:
+    return Linear(expr, value, value, source)
+
+
+def printed(k_expr, n_expr, k: int, n: int, source: str, rounded: bool = False) -> list[Constraint]:
+    """A share printed with its interval and n (n rounded to ``ROUNDING`` where ``rounded``)."""
+    if not rounded:
+        options = printed_counts(k, n)
+        out: list[Constraint] = [exact(n_expr, n, source)]
+        if options == tuple(range(options[0], options[-1] + 1)):
+            return out + [Linear(k_expr, options[0], options[-1], source)]
+        return out + [Choice((k_expr,), tuple((o,) for o in options), source)]
+    text = _texts(n)[k]
+    low = max(1, rounded_to(n) - ROUNDING // 2)
+    pairs = tuple((a, m) for m in range(low, low + ROUNDING) for a, t in enumerate(_texts(m)) if t == text)
+    return [Choice((k_expr, n_expr), pairs, source)]
+
+
+def count(expr, value: int, source: str, rounded: bool = False) -> Linear:
+    """A count printed exactly, or rounded to ``ROUNDING``."""
+    if not rounded:
+        return exact(expr, value, source)
+    centre = rounded_to(value)
+    return Linear(expr, centre - ROUNDING // 2, centre + ROUNDING // 2 - 1, source)
+
+
+def _respondents(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
+    key = codebook.identifiers["municipality"]
+    sizes = frame[key].astype(str).value_counts()
+    present = set(sizes.index)
+    rounded = plan.rounded(dataset)
+    out = [count(u.size_terms(dataset, codebook), len(frame), f"{NOTEBOOK_01} tbl-data-surveys; {POSTERS}; {ARTICLE}",
+                 rounded)]
+    for m in codebook.municipalities:  # every participant is named, as a row or in the merged row's note
+        out.append(Linear(u.size_terms(dataset, codebook, [m]), *((1, INF) if m in present else (0, 0)),
+                          f"{NOTEBOOK_01} tbl-data-respondents (participation)"))
+    for m in plan.respondents.get(dataset, []):
+        out.append(exact(u.size_terms(dataset, codebook, [m]), int(sizes.get(m, 0)),
+                         f"{NOTEBOOK_01} tbl-data-respondents; {REPORTS} ({m}); {DECKS} ({m})"))
+    rest = sorted(present - set(plan.respondents.get(dataset, [])))
+    if plan.respondents_merged.get(dataset) and rest:
+        out.append(exact(u.size_terms(dataset, codebook, rest), int(sizes[rest].sum()),
+                         f"{NOTEBOOK_01} tbl-data-respondents (merged row)"))
     return out
 
 
-def cell_of(frame: pd.DataFrame, codebook: Codebook, dataset: str, variable: str) -> pd.Series:
-    """Each respondent's cell of ``variable``."""
-    answers = frame[variable].astype("Int64")
-    if variable in CATEGORY_ITEMS and not dataset.startswith("innovation"):
-        cell = pd.Series(np.where(answers.notna(), "other answers", "blank"), index=frame.index)
-        for name, codes in CATEGORY_ITEMS[variable].items():
-            cell[answers.isin(codes).fillna(False).to_numpy(bool)] = name
-        return cell
-    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False).to_numpy(bool)
-    positive = answers.isin(positive_codes(dataset, variable)).fillna(False).to_numpy(bool) & ~dont_know
-    kinds = np.select([dont_know, positive, answers.notna().to_numpy(bool)], ["dont_know", "positive", "other"], "blank")
-    return pd.Series(kinds, index=frame.index)
-
-
-def positive_codes(dataset: str, variable: str) -> list[int]:
-    if dataset.startswith("innovation"):
-        return [innovation.GOOD if variable.startswith("state_") else innovation.IMPORTANT]
-    return list(client_survey.POSITIVE)
-
-
-def truth(frames: dict, codebooks: dict) -> pd.DataFrame:
-    """The true counts of every unknown: survey, item, municipality, cell, n (every municipality of the
-    codebook, zero where it has no respondents)."""
-    rows = []
-    for dataset, frame in frames.items():
-        codebook = codebooks[dataset]
-        key, codes = codebook.identifiers["municipality"], list(codebook.municipalities)
-        sizes = frame[key].value_counts()
-        rows += [(dataset, "respondents", m, "n", int(sizes.get(m, 0))) for m in codes]
-        for variable, cells in items(dataset, codebook).items():
-            table = pd.crosstab(frame[key], cell_of(frame, codebook, dataset, variable))
-            table = table.reindex(index=codes, columns=list(cells), fill_value=0)
-            rows += [(dataset, variable, m, c, int(table.loc[m, c])) for m in codes for c in cells]
-    return pd.DataFrame(rows, columns=["survey", "item", "municipality", "cell", "n"])
-
-
-def _codes(label: str, codebook: Codebook, merged_codes, present) -> tuple:
-    if label == disclosure.ALL:
-        return tuple(present)
-    if label == disclosure.MERGED:
-        return tuple(merged_codes)
-    return tuple(code for code, name in codebook.municipalities.items() if name == label)
-
-
-def published_facts(frames: dict, codebooks: dict, figures: pd.DataFrame | None = None) -> list[Fact]:
-    """Every fact the publications give (see the module docstring). ``figures``: the published survey
-    figures (``figure_id``, ``dataset``, ``measure``, ``published_value``) with the ``computed`` value
-    notebook 01 shows beside each (``survey_figures.compare_published_surveys``)."""
-    facts: list[Fact] = []
-    for dataset, frame in frames.items():
-        codebook = codebooks[dataset]
-        key, codes = codebook.identifiers["municipality"], list(codebook.municipalities)
-        present = sorted(set(frame[key]))
-        facts.append(Fact(dataset, "respondents", tuple(codes), ("n",), len(frame), source="total"))
-        for m in codes:  # every participant is named (its row or the merged row's note); the rest "did not take part"
-            facts.append(Fact(dataset, "respondents", (m,), ("n",), 1 if m in present else 0,
-                              op=">=" if m in present else "==", source="participation"))
-        shown = client_survey.respondents_by_municipality(frame, codebook)
-        for label, n in zip(shown["municipality"], shown["n"]):
-            facts.append(Fact(dataset, "respondents", _codes(label, codebook, shown.attrs["merged_codes"], present),
-                              ("n",), int(n), source="respondents by municipality"))
-        whole = truth({dataset: frame}, {dataset: codebook}).groupby(["item", "cell"])["n"].sum()
-        for (item, cell), n in whole.items():
-            if item != "respondents":
-                facts.append(Fact(dataset, item, tuple(codes), (cell,), int(n), source="regional total"))
-        facts += _figure_facts(dataset, codes, figures)
-        if dataset.startswith("client"):
-            facts += _client_facts(dataset, frame, codebook, present)
-        else:
-            facts += _climate_facts(dataset, frame, codebook)
-    if {"client_survey_2018", "client_survey_2019"} <= set(frames):
-        facts += _common_sample_facts(frames, codebooks)
-    return facts
-
-
-def _figure_facts(dataset: str, codes: list, figures: pd.DataFrame | None) -> list[Fact]:
-    """The published minimum and maximum per municipality, and the computed value where it is shown."""
-    if figures is None:
+def _share_facts(dataset, frame, codebook, variable, municipalities, source, rounded=False, roles=None):
+    part = frame
+    if municipalities is not None:
+        part = part[part[codebook.identifiers["municipality"]].astype(str).isin(municipalities)]
+    if roles is not None:
+        part = part[u.role_group(part["role"]).isin(roles)]
+    cells = u.cell_of(part, codebook, dataset, variable)
+    k, n = int((cells == "positive").sum()), int(cells.isin(["positive", "other"]).sum())
+    if n == 0:
         return []
-    out = []
-    kinds = {"min_per_municipality": "min", "max_per_municipality": "max"}
-    for r in figures[(figures["dataset"] == dataset) & figures["measure"].isin(list(kinds))].itertuples(index=False):
-        low, high = (int(float(x)) for x in (str(r.published_value).split(";") * 2)[:2])
-        out.append(Fact(dataset, "respondents", tuple(codes), ("n",), low, op=kinds[r.measure], high=high,
-                        source=r.figure_id))
-        if str(r.computed).strip().isdigit():  # notebook 01 prints the computed value beside the published one
-            value = int(r.computed)
-            out.append(Fact(dataset, "respondents", tuple(codes), ("n",), value, op=kinds[r.measure], high=value,
-                            source=f"{r.figure_id} (computed)"))
-    return out
+    return printed(u.cell_terms(dataset, codebook, variable, ["positive"], municipalities, roles),
+                   u.cell_terms(dataset, codebook, variable, ["positive", "other"], municipalities, roles), k, n,
+                   source, rounded)
 
 
-def _client_facts(dataset: str, frame: pd.DataFrame, codebook: Codebook, present: list) -> list[Fact]:
+def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
     out = []
-    table = client_survey.indicators_by_municipality(frame, codebook)
-    for r in table[~table["suppressed"]].itertuples(index=False):
-        hidden = table.loc[table["suppressed"] & (table["variable"] == r.variable), "municipality"]
-        merged = [c for c, name in codebook.municipalities.items() if name in set(hidden)]
-        groups = _codes(r.municipality, codebook, merged, present)
-        out += [Fact(dataset, r.variable, groups, ("positive",), int(r.k), source="indicators by municipality"),
-                Fact(dataset, r.variable, groups, ("other",), int(r.n) - int(r.k), source="indicators by municipality")]
+    key = codebook.identifiers["municipality"]
+    present = sorted(set(frame[key].astype(str)))
+    rounded = plan.rounded(dataset)
+    for variable in client_survey.INDICATORS:
+        out += _share_facts(dataset, frame, codebook, variable, None,
+                            f"{NOTEBOOK_03} tbl-client-headline, tbl-client-years; {NOTEBOOK_01} tbl-data-published; "
+                            f"{REPORTS} tbl-kommun-brukare (region column)", rounded)
+        shown = plan.indicators.get(dataset, {}).get(variable, [])
+        for m in shown:  # the report's share, its k of n in the difference table, the poster's N av 10
+            cells = u.cell_of(frame[frame[key].astype(str) == m], codebook, dataset, variable)
+            source = f"{REPORTS} ({m}) tbl-kommun-brukare, tbl-kommun-skillnad; {POSTERS} ({m}); {DECKS} ({m})"
+            out += [exact(u.cell_terms(dataset, codebook, variable, ["positive"], [m]), int((cells == "positive").sum()),
+                          source),
+                    exact(u.cell_terms(dataset, codebook, variable, ["other"], [m]), int((cells == "other").sum()), source)]
+            if dataset == "client_survey_2018":
+                out += _share_facts(dataset, frame, codebook, variable, [m], f"{NOTEBOOK_03} tbl-client-municipality")
+        rest = sorted(set(present) - set(shown))
+        if variable in plan.merged_rows.get(dataset, []) and rest:
+            out += _share_facts(dataset, frame, codebook, variable, rest,
+                                f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
     if "travel_distance" in frame:
-        for variable, categories in CATEGORY_ITEMS.items():
-            shown = client_survey.collapsed_by_municipality(frame, codebook, variable, categories)
-            for r in shown.itertuples(index=False):
-                groups = _codes(r.municipality, codebook, shown.attrs["merged_codes"], present)
-                out.append(Fact(dataset, variable, groups, (r.category,), int(r.k), source=f"{variable} by municipality"))
+        for variable, categories in u.CATEGORY_ITEMS.items():
+            cells = u.cell_of(frame, codebook, dataset, variable)
+            for c in (*categories, "other answers", "blank"):
+                out.append(count(u.cell_terms(dataset, codebook, variable, [c]), int((cells == c).sum()),
+                                 f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form", rounded))
+            first, second = categories
+            shown = plan.categories.get(variable, [])
+            groups = [([m], f"{NOTEBOOK_03} tbl-client-municipality-travel; {REPORTS} ({m}) tbl-kommun-resor")
+                      for m in shown]
+            rest = sorted(set(present) - set(shown))
+            if plan.category_merged.get(variable) and rest:
+                groups.append((rest, f"{NOTEBOOK_03} tbl-client-municipality-travel (merged row)"))
+            for members, source in groups:
+                mask = frame[key].astype(str).isin(members)
+                part = u.cell_of(frame[mask], codebook, dataset, variable)
+                k, n = int((part == first).sum()), int(part.isin([first, second]).sum())
+                if n:
+                    out += printed(u.cell_terms(dataset, codebook, variable, [first], members),
+                                   u.cell_terms(dataset, codebook, variable, [first, second], members), k, n, source)
     return out
 
 
-def _climate_facts(dataset: str, frame: pd.DataFrame, codebook: Codebook) -> list[Fact]:
-    """Each feedback report's innovation-climate profile: the municipality's k and n where shown."""
-    out = []
-    key = codebook.identifiers["municipality"]
-    for code in sorted(set(frame[key])):
-        profile = feedback.climate_profile(frame, codebook, code)
-        for measure in ("state", "importance"):
-            for r in profile[profile[f"own_{measure}_shown"]].to_dict("records"):
-                variable = f"{measure}_{r['aspect']}"
-                k, n = int(r[f"own_{measure}_k"]), int(r[f"own_{measure}_n"])
-                out += [Fact(dataset, variable, (code,), ("positive",), k, source="climate profile"),
-                        Fact(dataset, variable, (code,), ("other",), n - k, source="climate profile")]
-    return out
-
-
-def _common_sample_facts(frames: dict, codebooks: dict) -> list[Fact]:
-    """The comparison of the years restricted to the municipalities of both years, where shown."""
+def _common(frames, codebooks, plan: Plan) -> list[Constraint]:
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
-    codebook = codebooks["client_survey_2018"]
-    key = codebook.identifiers["municipality"]
-    common = tuple(sorted(set(f18[key]) & set(f19[key])))
-    years = client_survey.compare_years(f18, f19, codebook)
+    key = codebooks["client_survey_2018"].identifiers["municipality"]
+    common = sorted(set(f18[key].astype(str)) & set(f19[key].astype(str)))
     out = []
-    for r in years[(years["sample"] == "common") & ~years["suppressed"]].to_dict("records"):
-        for year in (2018, 2019):
-            k, n = int(r[f"k_{year}"]), int(r[f"n_{year}"])
-            out += [Fact(f"client_survey_{year}", r["variable"], common, ("positive",), k, source="common sample"),
-                    Fact(f"client_survey_{year}", r["variable"], common, ("other",), n - k, source="common sample")]
+    for variable in plan.common:
+        for dataset, frame in (("client_survey_2018", f18), ("client_survey_2019", f19)):
+            out += _share_facts(dataset, frame, codebooks[dataset], variable, common,
+                                f"{NOTEBOOK_03} tbl-client-years (same municipalities)", plan.rounded(dataset))
     return out
+
+
+def _innovation(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
+    roles = u.role_group(frame["role"])
+    out = [exact(u.size_terms(dataset, codebook, roles=[r]), int((roles == r).sum()), f"{NOTEBOOK_02} (respondents by role)")
+           for r in sorted(roles.unique())]
+    for variable in u.items(dataset, codebook):
+        out += _share_facts(dataset, frame, codebook, variable, None,
+                            f"{NOTEBOOK_02} tbl-innovation-aspects; {REPORTS} tbl-kommun-klimat (all respondents)")
+        for r in plan.roles.get(variable, []):
+            out += _share_facts(dataset, frame, codebook, variable, None, f"{NOTEBOOK_02} tbl-innovation-roles", roles=[r])
+        for m in plan.climate.get(variable, []):
+            out += _share_facts(dataset, frame, codebook, variable, [m], f"{REPORTS} ({m}) tbl-kommun-klimat")
+    return out
+
+
+def project_facts(frames: dict, codebooks: dict, plan: Plan) -> dict[str, list[Constraint]]:
+    """Every survey's facts from the project's publications under ``plan``."""
+    out = {}
+    for dataset, frame in frames.items():
+        codebook = codebooks[dataset]
+        facts = _respondents(dataset, frame, codebook, plan)
+        facts += _innovation(dataset, frame, codebook, plan) if dataset == u.INNOVATION else \
+            _client(dataset, frame, codebook, plan)
+        out[dataset] = facts
+    if {"client_survey_2018", "client_survey_2019"} <= set(frames):
+        for fact in _common(frames, codebooks, plan):
+            dataset = next(k for k, _ in fact.terms)[1] if isinstance(fact, Linear) else next(iter(fact.exprs[0]))[0][1]
+            out[dataset].append(fact)
+    return out
+
+
+def truth_table(truth: dict) -> pd.DataFrame:
+    """The true unknowns as a frame (survey, item, group, cell, n) for reports."""
+    rows = [(k[1], "respondents", k[2], "n", v) if k[0] == "n" else (k[1], k[2], k[3], k[4], v) for k, v in truth.items()]
+    return pd.DataFrame(rows, columns=["survey", "item", "group", "cell", "n"])
