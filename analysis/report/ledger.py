@@ -24,17 +24,13 @@ published); the completeness test requires every table a document prints to be o
 
 from __future__ import annotations
 
-import functools
+import re
 
-import numpy as np
-import pandas as pd
 
 from analysis.client_surveys import indicators as client_survey
-from analysis.core.feasible import Choice, Constraint, Linear
-from analysis.core.stats import wilson
-from analysis.presentation.display import share_ci
-from analysis.report import unknowns as u
-from analysis.report.plan import ROUNDING, Plan
+from analysis.core.feasible import Choice, Constraint, Either, Linear
+from analysis.report import inversion, unknowns as u
+from analysis.report.plan import Plan, reason_key
 
 NOTEBOOK_01, NOTEBOOK_02, NOTEBOOK_03 = ("notebooks/01-data.ipynb", "notebooks/02-innovation-climate.ipynb",
                                          "notebooks/03-client-surveys.ipynb")
@@ -44,124 +40,111 @@ ARTICLE = "reports/index.qmd"
 INF = float("inf")
 
 
-@functools.lru_cache(maxsize=4096)
-def _texts(n: int) -> tuple[str, ...]:
-    """How k of n prints as a share with its 95 % Wilson interval, for every k."""
-    ks = np.arange(n + 1)
-    low, high = wilson(ks, np.full(n + 1, n))
-    return tuple(share_ci(a / n, lo, hi) for a, lo, hi in zip(ks, low, high))
+def tag(kind: str, dataset: str, variable: str, group: str) -> str:
+    """The plan entry a fact follows from, at the start of its source (``key_of`` reads it back)."""
+    return f"[{kind}|{dataset}|{variable}|{group}] "
 
 
-def printed_counts(k: int, n: int) -> tuple[int, ...]:
-    """Every k' of n that prints the same share and 95 % Wilson interval as k of n (whole percent)."""
-    texts = _texts(n)
-    return tuple(a for a, text in enumerate(texts) if text == texts[k])
-
-
-def rounded_to(value: int) -> int:
-    """``value`` rounded half up to ``ROUNDING`` (as printed when totals are rounded)."""
-    return ROUNDING * ((value + ROUNDING // 2) // ROUNDING)
+def key_of(source: str) -> tuple | None:
+    """The plan entry of a fact's source (None for a fact every plan publishes)."""
+    match = re.match(r"\[([^\]]*)\] ", source)
+    return tuple(match[1].split("|")) if match else None
 
 
 def exact(expr, value: int, source: str) -> Linear:
     return Linear(expr, value, value, source)
 
 
-def printed(k_expr, n_expr, k: int, n: int, source: str, rounded: bool = False) -> list[Constraint]:
-    """A share printed with its interval and n (n rounded to ``ROUNDING`` where ``rounded``)."""
-    if not rounded:
-        options = printed_counts(k, n)
+def count(expr, value: int, source: str, base: int = 1) -> Linear:
+    """A count printed exactly (``base`` 1) or rounded to ``base``."""
+    r = inversion.rounded_range(value, base)
+    return Linear(expr, r.start, r.stop - 1, source)
+
+
+def printed(k_expr, n_expr, k: int, n: int, source: str, base: int = 1) -> list[Constraint]:
+    """A share printed with its interval and n (n rounded to ``base``)."""
+    if base <= 1:
+        options = inversion.printed_counts(k, n)
         out: list[Constraint] = [exact(n_expr, n, source)]
         if options == tuple(range(options[0], options[-1] + 1)):
             return out + [Linear(k_expr, options[0], options[-1], source)]
         return out + [Choice((k_expr,), tuple((o,) for o in options), source)]
-    text = _texts(n)[k]
-    low = max(1, rounded_to(n) - ROUNDING // 2)
-    pairs = tuple((a, m) for m in range(low, low + ROUNDING) for a, t in enumerate(_texts(m)) if t == text)
-    return [Choice((k_expr, n_expr), pairs, source)]
+    return [Choice((k_expr, n_expr), tuple(inversion.printed_pairs(k, n, base)), source)]
 
 
-def count(expr, value: int, source: str, rounded: bool = False) -> Linear:
-    """A count printed exactly, or rounded to ``ROUNDING``."""
-    if not rounded:
-        return exact(expr, value, source)
-    centre = rounded_to(value)
-    return Linear(expr, centre - ROUNDING // 2, centre + ROUNDING // 2 - 1, source)
+def _counts(frame, codebook, dataset, variable, municipalities=None, roles=None) -> tuple[int, int]:
+    part = frame
+    if municipalities is not None:
+        part = part[part[codebook.identifiers["municipality"]].astype(str).isin(list(municipalities))]
+    if roles is not None:
+        part = part[u.role_group(part["role"]).isin(roles)]
+    cells = u.cell_of(part, codebook, dataset, variable)
+    return int((cells == "positive").sum()), int(cells.isin(["positive", "other"]).sum())
+
+
+def _terms(dataset, codebook, variable, municipalities=None, roles=None):
+    return (u.cell_terms(dataset, codebook, variable, ["positive"], municipalities, roles),
+            u.cell_terms(dataset, codebook, variable, ["positive", "other"], municipalities, roles))
+
+
+def _share_facts(dataset, frame, codebook, variable, municipalities, source, base=1, roles=None):
+    k, n = _counts(frame, codebook, dataset, variable, municipalities, roles)
+    return printed(*_terms(dataset, codebook, variable, municipalities, roles), k, n, source, base) if n else []
 
 
 def _respondents(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
-    key = codebook.identifiers["municipality"]
-    sizes = frame[key].astype(str).value_counts()
-    present = set(sizes.index)
-    rounded = plan.rounded(dataset)
-    out = [count(u.size_terms(dataset, codebook), len(frame), f"{NOTEBOOK_01} tbl-data-surveys; {POSTERS}; {ARTICLE}",
-                 rounded)]
+    sizes = frame[codebook.identifiers["municipality"]].astype(str).value_counts()
+    present = sorted(sizes.index)
+    region = plan.region_of(dataset, "respondents", present)
+    out = [count(u.size_terms(dataset, codebook, region), int(sizes.reindex(region, fill_value=0).sum()),
+                 f"{NOTEBOOK_01} tbl-data-surveys; {POSTERS}; {ARTICLE}; {REPORTS}", plan.base(dataset, "respondents"))]
     for m in codebook.municipalities:  # every participant is named, as a row or in the merged row's note
         out.append(Linear(u.size_terms(dataset, codebook, [m]), *((1, INF) if m in present else (0, 0)),
                           f"{NOTEBOOK_01} tbl-data-respondents (participation)"))
     for m in plan.respondents.get(dataset, []):
-        out.append(exact(u.size_terms(dataset, codebook, [m]), int(sizes.get(m, 0)),
-                         f"{NOTEBOOK_01} tbl-data-respondents; {REPORTS} ({m}); {DECKS} ({m})"))
-    rest = sorted(present - set(plan.respondents.get(dataset, [])))
+        out.append(exact(u.size_terms(dataset, codebook, [m]), int(sizes.get(m, 0)), tag("respondents", dataset, "", m)
+                         + f"{NOTEBOOK_01} tbl-data-respondents; {REPORTS} ({m}); {DECKS} ({m})"))
+    rest = sorted(set(present) - set(plan.respondents.get(dataset, [])))
     if plan.respondents_merged.get(dataset) and rest:
         out.append(exact(u.size_terms(dataset, codebook, rest), int(sizes[rest].sum()),
                          f"{NOTEBOOK_01} tbl-data-respondents (merged row)"))
     return out
 
 
-def _share_facts(dataset, frame, codebook, variable, municipalities, source, rounded=False, roles=None):
-    part = frame
-    if municipalities is not None:
-        part = part[part[codebook.identifiers["municipality"]].astype(str).isin(municipalities)]
-    if roles is not None:
-        part = part[u.role_group(part["role"]).isin(roles)]
-    cells = u.cell_of(part, codebook, dataset, variable)
-    k, n = int((cells == "positive").sum()), int(cells.isin(["positive", "other"]).sum())
-    if n == 0:
-        return []
-    return printed(u.cell_terms(dataset, codebook, variable, ["positive"], municipalities, roles),
-                   u.cell_terms(dataset, codebook, variable, ["positive", "other"], municipalities, roles), k, n,
-                   source, rounded)
-
-
 def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
     out = []
     key = codebook.identifiers["municipality"]
     present = sorted(set(frame[key].astype(str)))
-    rounded = plan.rounded(dataset)
     for variable in client_survey.INDICATORS:
-        out += _share_facts(dataset, frame, codebook, variable, None,
+        region, base = plan.region_of(dataset, variable, present), plan.base(dataset, variable)
+        out += _share_facts(dataset, frame, codebook, variable, region, tag("region", dataset, variable, "") +
                             f"{NOTEBOOK_03} tbl-client-headline, tbl-client-years; {NOTEBOOK_01} tbl-data-published; "
-                            f"{REPORTS} tbl-kommun-brukare (region column)", rounded)
-        shown = plan.indicators.get(dataset, {}).get(variable, [])
-        for m in shown:  # the report's share, its k of n in the difference table, the poster's N av 10
-            cells = u.cell_of(frame[frame[key].astype(str) == m], codebook, dataset, variable)
-            source = f"{REPORTS} ({m}) tbl-kommun-brukare, tbl-kommun-skillnad; {POSTERS} ({m}); {DECKS} ({m})"
-            out += [exact(u.cell_terms(dataset, codebook, variable, ["positive"], [m]), int((cells == "positive").sum()),
-                          source),
-                    exact(u.cell_terms(dataset, codebook, variable, ["other"], [m]), int((cells == "other").sum()), source)]
-            if dataset == "client_survey_2018":
-                out += _share_facts(dataset, frame, codebook, variable, [m], f"{NOTEBOOK_03} tbl-client-municipality")
-        rest = sorted(set(present) - set(shown))
+                            f"{REPORTS} tbl-kommun-brukare (region column); {POSTERS}; {DECKS}", base)
+        for m in plan.indicators.get(dataset, {}).get(variable, []):
+            source = tag("indicators", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-brukare; {POSTERS} ({m}); {DECKS} ({m})"
+            k, n = _counts(frame, codebook, dataset, variable, [m])
+            out += [exact(u.cell_terms(dataset, codebook, variable, ["positive"], [m]), k, source),
+                    exact(u.cell_terms(dataset, codebook, variable, ["other"], [m]), n - k, source)]
+        rest = sorted(set(present) - set(plan.indicators.get(dataset, {}).get(variable, [])))
         if variable in plan.merged_rows.get(dataset, []) and rest:
             out += _share_facts(dataset, frame, codebook, variable, rest,
                                 f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
     if "travel_distance" in frame:
         for variable, categories in u.CATEGORY_ITEMS.items():
             cells = u.cell_of(frame, codebook, dataset, variable)
-            for c in (*categories, "other answers", "blank"):
+            for c in (*categories, "other answers"):  # the answers; not who left it blank (that gives the total)
                 out.append(count(u.cell_terms(dataset, codebook, variable, [c]), int((cells == c).sum()),
-                                 f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form", rounded))
+                                 f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form, tbl-client-distance-form"))
             first, second = categories
             shown = plan.categories.get(variable, [])
-            groups = [([m], f"{NOTEBOOK_03} tbl-client-municipality-travel; {REPORTS} ({m}) tbl-kommun-resor")
-                      for m in shown]
+            groups = [([m], tag("categories", dataset, variable, m) +
+                       f"{NOTEBOOK_03} tbl-client-municipality-travel; {REPORTS} ({m}) tbl-kommun-resor") for m in shown]
             rest = sorted(set(present) - set(shown))
             if plan.category_merged.get(variable) and rest:
                 groups.append((rest, f"{NOTEBOOK_03} tbl-client-municipality-travel (merged row)"))
+            out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-resor")
             for members, source in groups:
-                mask = frame[key].astype(str).isin(members)
-                part = u.cell_of(frame[mask], codebook, dataset, variable)
+                part = u.cell_of(frame[frame[key].astype(str).isin(members)], codebook, dataset, variable)
                 k, n = int((part == first).sum()), int(part.isin([first, second]).sum())
                 if n:
                     out += printed(u.cell_terms(dataset, codebook, variable, [first], members),
@@ -170,14 +153,17 @@ def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
 
 
 def _common(frames, codebooks, plan: Plan) -> list[Constraint]:
+    """Notebook 03's comparison of the years over the municipalities in both years' regional figures."""
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
     key = codebooks["client_survey_2018"].identifiers["municipality"]
-    common = sorted(set(f18[key].astype(str)) & set(f19[key].astype(str)))
     out = []
     for variable in plan.common:
+        r18 = plan.region_of("client_survey_2018", variable, sorted(set(f18[key].astype(str))))
+        r19 = plan.region_of("client_survey_2019", variable, sorted(set(f19[key].astype(str))))
+        common = sorted(set(r18) & set(r19))
         for dataset, frame in (("client_survey_2018", f18), ("client_survey_2019", f19)):
-            out += _share_facts(dataset, frame, codebooks[dataset], variable, common,
-                                f"{NOTEBOOK_03} tbl-client-years (same municipalities)", plan.rounded(dataset))
+            out += _share_facts(dataset, frame, codebooks[dataset], variable, common, tag("common", "", variable, "")
+                                + f"{NOTEBOOK_03} tbl-client-years (same municipalities)", plan.base(dataset, variable))
     return out
 
 
@@ -189,29 +175,51 @@ def _innovation(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
         out += _share_facts(dataset, frame, codebook, variable, None,
                             f"{NOTEBOOK_02} tbl-innovation-aspects; {REPORTS} tbl-kommun-klimat (all respondents)")
         for r in plan.roles.get(variable, []):
-            out += _share_facts(dataset, frame, codebook, variable, None, f"{NOTEBOOK_02} tbl-innovation-roles", roles=[r])
+            out += _share_facts(dataset, frame, codebook, variable, None,
+                                tag("roles", dataset, variable, r) + f"{NOTEBOOK_02} tbl-innovation-roles", roles=[r])
         for m in plan.climate.get(variable, []):
-            out += _share_facts(dataset, frame, codebook, variable, [m], f"{REPORTS} ({m}) tbl-kommun-klimat")
+            out += _share_facts(dataset, frame, codebook, variable, [m],
+                                tag("climate", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-klimat")
+        out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-klimat")
     return out
 
 
-def project_facts(frames: dict, codebooks: dict, plan: Plan) -> dict[str, list[Constraint]]:
-    """Every survey's facts from the project's publications under ``plan``."""
-    out = {}
+def reason_facts(dataset: str, codebook, variable: str, plan: Plan, document: str) -> list[Constraint]:
+    """What a hidden figure's printed reason says about the municipality's own cells: ``small`` ("för få
+    svar": some answer cell 1–4, all answers alike, or no answer) or ``passes`` ("sammanslagen": every
+    cell 0 or at least the threshold, two cells or more filled). The neutral ``hidden`` ("röjandeskydd")
+    and reasons that repeat a public fact ("deltog inte", Kolada's "färre än fem") say nothing new. The
+    audited plan prints only neutral and public reasons; the others are kept for plans that print them."""
+    from analysis.core.disclosure import THRESHOLD
+
+    cells = [c for c in u.items(dataset, codebook)[variable] if c != "blank"]
+    out: list[Constraint] = []
+    for m in codebook.municipalities:
+        reason = plan.reasons.get(reason_key(dataset, variable, m))
+        expr = {c: u.cell_terms(dataset, codebook, variable, [c], [m]) for c in cells}
+        source = f"{document} ({m}): reason '{reason}'"
+        if reason == "small":
+            alternatives = [(Linear(expr[c], 1, THRESHOLD - 1),) for c in cells]
+            alternatives += [(Linear(tuple(x for o in cells if o != c for x in expr[o]), 0, 0), Linear(expr[c], 1, INF))
+                             for c in cells]
+            alternatives.append((Linear(tuple(x for c in cells for x in expr[c]), 0, 0),))  # nobody answered
+            out.append(Either(tuple(alternatives), source))
+        elif reason == "passes":
+            out += [Either(((Linear(expr[c], 0, 0),), (Linear(expr[c], THRESHOLD, INF),)), source) for c in cells]
+            out.append(Either(tuple((Linear(expr[a], 1, INF), Linear(expr[b], 1, INF))
+                                    for i, a in enumerate(cells) for b in cells[i + 1:]), source))
+    return out
+
+
+def project_facts(frames: dict, codebooks: dict, plan: Plan) -> list[Constraint]:
+    """Every fact the project's publications give under ``plan``, for all surveys. (Differences, their
+    intervals and p-values are functions of published counts and add nothing to them.)"""
+    out: list[Constraint] = []
     for dataset, frame in frames.items():
         codebook = codebooks[dataset]
-        facts = _respondents(dataset, frame, codebook, plan)
-        facts += _innovation(dataset, frame, codebook, plan) if dataset == u.INNOVATION else \
+        out += _respondents(dataset, frame, codebook, plan)
+        out += _innovation(dataset, frame, codebook, plan) if dataset == u.INNOVATION else \
             _client(dataset, frame, codebook, plan)
-        out[dataset] = facts
     if {"client_survey_2018", "client_survey_2019"} <= set(frames):
-        for fact in _common(frames, codebooks, plan):
-            dataset = next(k for k, _ in fact.terms)[1] if isinstance(fact, Linear) else next(iter(fact.exprs[0]))[0][1]
-            out[dataset].append(fact)
+        out += _common(frames, codebooks, plan)
     return out
-
-
-def truth_table(truth: dict) -> pd.DataFrame:
-    """The true unknowns as a frame (survey, item, group, cell, n) for reports."""
-    rows = [(k[1], "respondents", k[2], "n", v) if k[0] == "n" else (k[1], k[2], k[3], k[4], v) for k, v in truth.items()]
-    return pd.DataFrame(rows, columns=["survey", "item", "group", "cell", "n"])

@@ -15,7 +15,10 @@ documents read it through ``analysis.report.processed.disclosure_plan``.
 * ``roles[variable]``: role groups shown in notebook 02's table by role;
 * ``common``: indicators whose comparison of the years over the common municipalities is printed;
 * ``totals[survey]``: ``exact`` (totals printed as counts) or ``rounded`` (regional counts and ``n``
-  rounded to ``ROUNDING``; shares and intervals still computed on the exact counts);
+  rounded, to ``rounding[survey][variable]`` or ``ROUNDING``; shares and intervals still computed on
+  the exact counts);
+* ``region[survey][variable]``: the municipalities a regional figure is over (for the client surveys,
+  those Kolada publishes a value for; ``respondents`` for the total);
 * ``reasons``: why each hidden figure is hidden (survey, variable, municipality -> reason code).
 """
 
@@ -46,6 +49,8 @@ class Plan:
     common: list = field(default_factory=list)
     totals: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    region: dict[str, dict[str, list]] = field(default_factory=dict)
+    rounding: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
@@ -70,6 +75,15 @@ class Plan:
 
     def rounded(self, survey: str) -> bool:
         return self.totals.get(survey, "exact") == "rounded"
+
+    def base(self, survey: str, variable: str) -> int:
+        """The rounding base of a regional count and n (1: printed exactly)."""
+        return int(self.rounding.get(survey, {}).get(variable, ROUNDING if self.rounded(survey) else 1))
+
+    def region_of(self, survey: str, variable: str, present: list) -> list:
+        """The municipalities a regional figure of ``variable`` is over (all participants unless the plan
+        leaves some out: those whose values Kolada withholds)."""
+        return list(self.region.get(survey, {}).get(variable, present))
 
 
 def reason_key(survey: str, variable: str, code: str) -> str:
