@@ -121,10 +121,10 @@ class Space:
         self.bounds_upper = np.array(bounds_upper)
         self.pool = np.empty((0, n))
         if self.truth is not None:
-            point = self._complete({k: self.truth.get(k, 0) for k in self.upper})
-            if point is None:
+            point = {k: self.truth.get(k, 0) for k in self.upper}
+            if not all(_holds(c, point) for c in self.constraints):
                 raise Infeasible("the true counts break a published fact: " + self._broken(self.truth))
-            self.pool = point[None, :n]
+            self.pool = np.array([[point[k] for k in self.upper]], dtype=float)
 
     # --- solving ------------------------------------------------------------------------------
 
@@ -301,7 +301,9 @@ class Blocks:
             block_shared = sorted((k for k in keys if shared(k)), key=str)
             block_upper = {k: upper[k] for k in sorted(keys, key=str)}
             local_truth = {k: truth[k] for k in block_upper} if truth is not None else None
-            space = Space(block_upper, members, local_truth)
+            space = Space(block_upper, members)
+            if local_truth is not None:
+                space.pool = np.array([[local_truth[k] for k in block_upper]], dtype=float)
             # Only the shared unknowns this block constrains beyond its "structure" rows need checking: a
             # group whose cells nothing else bounds can hold any size.
             bound = {k for c in members if c.source != "structure" for k in keys_of(c)}

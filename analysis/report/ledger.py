@@ -131,9 +131,10 @@ def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
                                 f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
     if "travel_distance" in frame:
         for variable, categories in u.CATEGORY_ITEMS.items():
-            cells = u.cell_of(frame, codebook, dataset, variable)
+            region = plan.region_of(dataset, variable, present)
+            cells = u.cell_of(frame[frame[key].astype(str).isin(region)], codebook, dataset, variable)
             for c in (*categories, "other answers"):  # the answers; not who left it blank (that gives the total)
-                out.append(count(u.cell_terms(dataset, codebook, variable, [c]), int((cells == c).sum()),
+                out.append(count(u.cell_terms(dataset, codebook, variable, [c], region), int((cells == c).sum()),
                                  f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form, tbl-client-distance-form"))
             first, second = categories
             shown = plan.categories.get(variable, [])

@@ -32,7 +32,7 @@ REASONS = {  # reason code -> Swedish wording in the tables
     "absent": "deltog inte",
     "kolada": "för få svar (Kolada redovisar inte)",
     "small": "för få svar",
-    "secondary": "dold (skyddar andra uppgifter)",
+    "hidden": "dold (röjandeskydd)",
 }
 
 

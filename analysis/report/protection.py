@@ -78,10 +78,16 @@ def candidates(frames: dict, codebooks: dict, public: dict, threshold: int) -> P
         sizes = {m: truth_size(truth, dataset, codebook, m) for m in codebook.municipalities}
         plan.totals[dataset] = "exact"
         if dataset != u.INNOVATION:  # the total over what Kolada publishes: no withheld number is in a sum
-            plan.region[dataset] = {"respondents": [m for m in present
-                                                    if not _kolada_withholds(public[dataset], dataset, "", m)]}
+            published = [m for m in present if not _kolada_withholds(public[dataset], dataset, "", m)]
+            plan.region[dataset] = {"respondents": published}
+            plan.region[dataset].update({v: published for v in u.CATEGORY_ITEMS if v in frame})
         plan.respondents_merged[dataset] = False
         plan.respondents[dataset] = [m for m in present if sizes[m] >= threshold]
+        if dataset == u.INNOVATION:  # seeded with the merging rule: the smallest also hide the next smallest
+            from analysis.client_surveys import indicators as client_survey
+
+            hidden = set(client_survey.respondents_hidden(frame, codebook))
+            plan.respondents[dataset] = [m for m in present if m not in hidden]
         for m in codebook.municipalities:
             if m not in present:
                 plan.reasons[reason_key(dataset, "respondents", m)] = "absent"
@@ -109,7 +115,10 @@ def candidates(frames: dict, codebooks: dict, public: dict, threshold: int) -> P
                         plan.reasons[key] = "hidden"
                     continue
                 fails = disclosure.fails(pd.Series(own).to_numpy()[None, :], threshold)[0]
-                if fails or sizes[m] < threshold or not sum(own.values()):
+                outside = dataset != u.INNOVATION and m not in plan.region[dataset].get(variable, present)
+                if outside:
+                    plan.reasons[key] = "kolada"
+                elif fails or sizes[m] < threshold or not sum(own.values()):
                     # a reason naming the cause would itself tell that a cell is small: a neutral one
                     plan.reasons[key] = "hidden"
                 else:
@@ -184,13 +193,23 @@ def _needed(audit: attacker.Audit, breach: dict, threshold: int) -> list[tuple]:
             sorted(k for k in by_key if k[1] == breach["survey"] and k[3] in groups)
     relevant = sorted(k for k in by_key if k[0] == "respondents" or k[0] == "common" or
                       (k[1] == breach["survey"] and (k[2] == breach["item"] or breach["item"] == "respondents")))
-    rest = [f for k, fs in by_key.items() if k not in relevant for f in fs]
+    # The trial spaces hold only what touches the breach's item and the sizes: the block the breach lies in.
+    def near(c) -> bool:
+        return all(k[0] == "n" or (k[1], k[2]) == (breach["survey"], breach["item"]) for k in keys_of(c))
+
+    base = [c for c in audit._structure + audit.public_facts + fixed if near(c)]
+    base += [f for k, fs in by_key.items() if k not in relevant for f in fs if near(f)]
+    upper = {k: v for k, v in audit.upper.items() if k[0] == "n" or (k[1], k[2]) == (breach["survey"], breach["item"])}
+    truth = {k: audit.truth[k] for k in upper}
+    everything = [f for k, fs in by_key.items() if k not in relevant for f in fs] + fixed
     needed = list(relevant)
     for key in relevant:
         trial = [k for k in needed if k != key]
-        facts = fixed + rest + [f for k in trial for f in by_key[k]]
-        if attacker.breach(audit._space(audit.public_facts + facts), lambda: audit.public, target[0], target[1],
-                           threshold):
+        if breach["item"] == "respondents":  # a size: its derivation may run through any item
+            space = audit._space(audit.public_facts + everything + [f for k in trial for f in by_key[k]])
+        else:
+            space = Space(upper, base + [f for k in trial for f in by_key[k] if near(f)], truth)
+        if attacker.breach(space, lambda: audit.public, target[0], target[1], threshold):
             needed = trial
     return needed
 
