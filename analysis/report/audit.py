@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.report import checker_summary, protection, public_facts, unknowns as u
-from analysis.report.plan import Plan
+from analysis.core.publication_plan import Plan
 
 
 @dataclass
@@ -47,9 +47,9 @@ def hidden_ranges(audits: list, plan: Plan, codebooks: dict) -> dict:
 
 
 def run_audit(frames: dict, codebooks: dict, figures: pd.DataFrame, pairs: pd.DataFrame | None,
-              threshold: int) -> Result:
+              threshold: int, comparison: pd.DataFrame | None = None) -> Result:
     facts = public(frames, codebooks, figures, pairs)
-    plan, audits, log = protection.audited_plan(frames, codebooks, facts, threshold)
+    plan, audits, log = protection.audited_plan(frames, codebooks, facts, threshold, comparison)
     breaches = pd.concat([a.breaches for a in audits], ignore_index=True)
     ranges = hidden_ranges(audits, plan, codebooks)
     summary = checker_summary.rows(frames, codebooks, plan, ranges, breaches)

@@ -19,7 +19,7 @@ import json
 import pandas as pd
 
 from analysis.report import unknowns as u
-from analysis.report.plan import REASONS, Plan
+from analysis.core.publication_plan import REASONS, Plan
 
 ACRO_VERSION = "1.0.2"  # the ACRO results layout this file follows (acro.record.load_records of that version)
 STATUS = {"shown": "pass", "hidden": "pass", "public": "pass", "breach": "fail"}

@@ -30,7 +30,7 @@ import re
 from analysis.client_surveys import indicators as client_survey
 from analysis.core.feasible import Choice, Constraint, Either, Linear
 from analysis.report import inversion, unknowns as u
-from analysis.report.plan import Plan, reason_key
+from analysis.core.publication_plan import Plan, reason_key
 
 NOTEBOOK_01, NOTEBOOK_02, NOTEBOOK_03 = ("notebooks/01-data.ipynb", "notebooks/02-innovation-climate.ipynb",
                                          "notebooks/03-client-surveys.ipynb")
@@ -212,7 +212,43 @@ def reason_facts(dataset: str, codebook, variable: str, plan: Plan, document: st
     return out
 
 
-def project_facts(frames: dict, codebooks: dict, plan: Plan) -> list[Constraint]:
+def _reproduction(frames, codebooks, comparison) -> list[Constraint]:
+    """Notebook 01's reproduction of the report's figures: what it prints beside each published figure
+    (innovation survey: the computed value; client surveys: only whether it agrees)."""
+    out: list[Constraint] = []
+    source = f"{NOTEBOOK_01} tbl-data-published"
+    for r in comparison.itertuples(index=False):
+        if r.dataset not in frames:
+            continue
+        codebook = codebooks[r.dataset]
+        sizes = [u.size_terms(r.dataset, codebook, [m]) for m in codebook.municipalities]
+        computed = str(r.computed)
+        if r.measure == "max_per_municipality" and computed.isdigit():
+            out += [Linear(t, 0, int(computed), source) for t in sizes]
+            out.append(Either(tuple((Linear(t, int(computed), int(computed)),) for t in sizes), source))
+        elif r.measure == "min_per_municipality" and computed.isdigit():
+            out += [Linear(t, int(computed), INF, source) for t in sizes]
+            out.append(Either(tuple((Linear(t, int(computed), int(computed)),) for t in sizes), source))
+        elif r.measure == "share" and r.dataset == u.INNOVATION and str(r.variable) in u.items(r.dataset, codebook):
+            k_terms, n_terms = _terms(r.dataset, codebook, str(r.variable))
+            out += [exact(k_terms, int(r.numerator), source), exact(n_terms, int(r.denominator), source)]
+        elif r.measure == "share" and r.rule == "of_ten" and str(r.variable) in u.items(r.dataset, codebook):
+            k, n = _terms(r.dataset, codebook, str(r.variable))
+            value = int(float(r.published_value))
+            band = (Linear(inversion_scaled(k, n, 20, -(2 * value - 1)), 0, INF),
+                    Linear(inversion_scaled(k, n, 20, -(2 * value + 1)), -INF, -1))
+            if str(r.passed) == "True":
+                out += [Linear(b.terms, b.low, b.high, source) for b in band]
+            else:  # "nej": outside the band, on one side or the other
+                out.append(Either(((Linear(band[0].terms, -INF, -1),), (Linear(band[1].terms, 0, INF),)), source))
+    return out
+
+
+def inversion_scaled(k_terms, n_terms, k_coefficient: float, n_coefficient: float):
+    return (*((key, k_coefficient * c) for key, c in k_terms), *((key, n_coefficient * c) for key, c in n_terms))
+
+
+def project_facts(frames: dict, codebooks: dict, plan: Plan, comparison=None) -> list[Constraint]:
     """Every fact the project's publications give under ``plan``, for all surveys. (Differences, their
     intervals and p-values are functions of published counts and add nothing to them.)"""
     out: list[Constraint] = []
@@ -223,4 +259,6 @@ def project_facts(frames: dict, codebooks: dict, plan: Plan) -> list[Constraint]
             _client(dataset, frame, codebook, plan)
     if {"client_survey_2018", "client_survey_2019"} <= set(frames):
         out += _common(frames, codebooks, plan)
+    if comparison is not None:
+        out += _reproduction(frames, codebooks, comparison)
     return out

@@ -25,7 +25,7 @@ import pandas as pd
 from analysis.core.feasible import Choice, Either, Linear, Space
 from analysis.core import disclosure
 from analysis.report import attacker, ledger, unknowns as u
-from analysis.report.plan import Plan, reason_key
+from analysis.core.publication_plan import Plan, reason_key
 
 MAX_ROUNDS = 60
 
@@ -157,9 +157,10 @@ def audit_groups(frames: dict) -> list[list[str]]:
     return [client] * bool(client) + [[d] for d in frames if d not in client]
 
 
-def audit_plan(frames: dict, codebooks: dict, public: dict, plan: Plan, threshold: int) -> list:
-    """``attacker.Audit`` of every group of surveys under ``plan``, each with its ``breaches`` run."""
-    facts = ledger.project_facts(frames, codebooks, plan)
+def audit_plan(frames: dict, codebooks: dict, public: dict, plan: Plan, threshold: int, comparison=None) -> list:
+    """``attacker.Audit`` of every group of surveys under ``plan``, each with its ``breaches`` run
+    (``comparison``: notebook 01's reproduction of the report's figures)."""
+    facts = ledger.project_facts(frames, codebooks, plan, comparison)
     out = []
     for group in audit_groups(frames):
         truth = {k: v for d in group for k, v in u.truth(frames[d], codebooks[d], d).items()}
@@ -246,7 +247,8 @@ def _weight(frames: dict, codebooks: dict, key: tuple) -> int:
     return int(u.cell_of(part, codebook, dataset, variable).isin(["positive", "other"]).sum())
 
 
-def audited_plan(frames: dict, codebooks: dict, public: dict, threshold: int) -> tuple[Plan, list, list[str]]:
+def audited_plan(frames: dict, codebooks: dict, public: dict, threshold: int,
+                 comparison=None) -> tuple[Plan, list, list[str]]:
     """The plan with no breach: primary candidates, then secondary hiding until the audit passes (one
     figure per breach and round, only the surveys whose plan changed audited again). Returns the plan,
     the final audits and a log line per hidden figure."""
@@ -256,7 +258,7 @@ def audited_plan(frames: dict, codebooks: dict, public: dict, threshold: int) ->
     dirty = [tuple(g) for g in audit_groups(frames)]
     for _ in range(MAX_ROUNDS):
         for group in dirty:
-            audits[group] = audit_plan({d: frames[d] for d in group}, codebooks, public, plan, threshold)[0]
+            audits[group] = audit_plan({d: frames[d] for d in group}, codebooks, public, plan, threshold, comparison)[0]
         breaches = [(g, b) for g, a in audits.items() for b in a.breaches.to_dict("records")]
         if not breaches:
             return plan, list(audits.values()), log

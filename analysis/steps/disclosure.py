@@ -21,7 +21,8 @@ OUTPUTS = ("disclosure_plan.json", "disclosure_audit.csv", "output_checks.csv", 
 def inputs() -> list[Path]:
     return [*(paths.processed(f"{d}.parquet") for d in DATASETS), paths.config_dir() / "disclosure.yaml",
             *sorted(codebook_dir().glob("*.yaml")), *survey_scope.inputs(), survey_settings_path(),
-            paths.published_dir() / "survey_figures.csv", paths.processed("kolada_pairs.csv")]
+            paths.published_dir() / "survey_figures.csv", paths.processed("kolada_pairs.csv"),
+            paths.processed("published_survey_figures_comparison.csv")]
 
 
 def outputs() -> list[Path]:
@@ -42,8 +43,10 @@ def run() -> None:
     codebooks = survey_scope.scoped_codebooks()  # real data: configured municipalities
     figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
     pairs = pd.read_csv(paths.processed("kolada_pairs.csv"), dtype={"kommun_kod": str})
+    comparison = figures.merge(pd.read_csv(paths.processed("published_survey_figures_comparison.csv"), dtype=str)
+                               [["figure_id", "computed", "numerator", "denominator", "passed"]], on="figure_id")
     try:
-        result = run_audit(frames, codebooks, figures, pairs, disclosure.THRESHOLD)
+        result = run_audit(frames, codebooks, figures, pairs, disclosure.THRESHOLD, comparison)
     except RuntimeError as exc:
         raise ManyInputErrors([str(exc)]) from None
     if len(result.breaches):
