@@ -181,3 +181,18 @@ def about_sentence() -> str:
             "räknas fram ur det som inte redan framgår av Kolada. Regionens siffror gäller de kommuner som redovisas, "
             "så att ingen dold kommun kan räknas fram som skillnad. Svarsfrekvensen är okänd, så resultaten gäller "
             "dem som svarade.")
+
+
+def poster_region_note(name: str, sources: list[str], reasons: list[str]) -> str:
+    """Why a municipality's poster gives the region's figure for some statements (``sources``: "kommunen"
+    or "regionen" per statement; ``reasons``: the plan's code per statement); "för få" only where Kolada
+    says so."""
+    if "regionen" not in sources:
+        return ""
+    why = {r for s, r in zip(sources, reasons) if s == "regionen"}
+    cause = (f"var svaren från {name} för få för att visas för sig (Kolada redovisar dem inte)" if why == {"kolada"}
+             else f"döljs siffrorna för {name} av röjandeskyddet" if why == {"hidden"}
+             else f"var svaren från {name} för få (Kolada redovisar dem inte) eller döljs av röjandeskyddet")
+    if all(s == "regionen" for s in sources):
+        return f" Affischen visar regionens siffror, eftersom det för varje påstående {cause.split(' ', 1)[0]} {cause.split(' ', 1)[1]}."
+    return f" Där det står \"regionen\" {cause}."
