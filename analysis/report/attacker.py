@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.core.feasible import Blocks, Constraint, Either, Infeasible, Linear, Space
+from analysis.core.feasible import Constraint, Either, Infeasible, Linear, Space
+from analysis.core.feasible_blocks import Blocks
 from analysis.innovation import climate as innovation
 from analysis.report import unknowns as u
 

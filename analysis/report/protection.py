@@ -22,20 +22,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.feasible import Choice, Either, Linear, Space
+from analysis.core.feasible import Choice, Linear, Space, keys_of
 from analysis.core import disclosure
 from analysis.report import attacker, ledger, unknowns as u
 from analysis.core.publication_plan import Plan, reason_key
 
 MAX_ROUNDS = 60
-
-
-def keys_of(constraint) -> set:
-    if isinstance(constraint, Linear):
-        return {k for k, _ in constraint.terms}
-    if isinstance(constraint, Choice):
-        return {k for e in constraint.exprs for k, _ in e}
-    return {k for alternative in constraint.alternatives for part in alternative for k, _ in part.terms}
 
 
 def _local(dataset, codebook, truth, public, display, municipality, variable, threshold) -> bool:
