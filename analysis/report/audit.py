@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.core import feasible
 from analysis.report import checker_summary, protection, public_facts, unknowns as u
 from analysis.core.publication_plan import Plan
 
@@ -23,6 +24,7 @@ class Result:
     summary: pd.DataFrame
     log: list[str]
     solves: int
+    audits: list
 
 
 def public(frames: dict, codebooks: dict, figures: pd.DataFrame, pairs: pd.DataFrame | None) -> dict:
@@ -53,11 +55,29 @@ def run_audit(frames: dict, codebooks: dict, figures: pd.DataFrame, pairs: pd.Da
     breaches = pd.concat([a.breaches for a in audits], ignore_index=True)
     ranges = hidden_ranges(audits, plan, codebooks)
     summary = checker_summary.rows(frames, codebooks, plan, ranges, breaches)
-    return Result(plan, breaches, ranges, summary, log, sum(a.solves for a in audits))
+    return Result(plan, breaches, ranges, summary, log, sum(a.solves for a in audits), audits)
 
 
-def breach_lines(breaches: pd.DataFrame, audits_facts: list | None = None) -> list[str]:
-    """One line per breach: what is derived, from which documents (the plan entries its derivation needs)."""
-    return [f"disclosure: {r.survey}, {r.level} {r.group}, {r.item} {r.cell}: {r.kind} "
-            f"(true {r.true}; derivable {r.published_low}–{r.published_high}, public alone {r.public_low}–"
-            f"{r.public_high})" for r in breaches.itertuples(index=False)]
+def breach_lines(audits: list, threshold: int) -> list[str]:
+    """One line per breach: what is derived, from which documents (the sources of the plan entries its
+    derivation needs, found by deletion) together with Kolada and the report."""
+    from analysis.report import ledger
+
+    lines = []
+    for audit in audits:
+        for r in audit.breaches.itertuples(index=False):
+            needed = set(protection._needed(audit, r._asdict(), threshold))
+            def involved(f) -> bool:  # what every plan prints about the breach's item or the survey's sizes
+                return ledger.key_of(f.source) is None and any(
+                    k[1] == r.survey and (k[0] == "n" or k[2] == r.item) for k in feasible.keys_of(f))
+
+            documents = sorted({part.strip() for f in audit.project_facts
+                                if ledger.key_of(getattr(f, "source", "")) in needed or involved(f)
+                                for part in ledger.strip_tag(f.source).split(";")})
+            span = "" if r.published_low is None or pd.isna(r.published_low) else \
+                f"derivable {int(r.published_low)}–{int(r.published_high)}, public sources alone " \
+                f"{int(r.public_low)}–{int(r.public_high)}; "
+            lines.append(f"disclosure: {r.survey}, {r.level} {r.group}, {r.item} {r.cell}: {r.kind} (true {r.true}; "
+                         f"{span}derived from {'; '.join(documents)} "
+                         "with Kolada and the GINO report)")
+    return lines

@@ -110,7 +110,7 @@ def plan_problems(nb, stem: str, kommun: str | None, name: str, plan, where: str
     """What a document printed that the disclosure audit did not see: a table not in ``ledger.TABLES``, or
     more of the municipality's own figures than the plan shows (counted in its own columns: a header naming
     it, or "Kommunen"); read from the output alone."""
-    from analysis.report.ledger import TABLES
+    from analysis.report.registry import TABLES
 
     problems = []
     expected = {"tbl-kommun-brukare": sum(plan.shown(f"client_survey_{y}", v, kommun)
@@ -123,7 +123,7 @@ def plan_problems(nb, stem: str, kommun: str | None, name: str, plan, where: str
     for label, header, rows in markdown_tables(nb):
         if label not in TABLES.get(stem, {}):
             problems.append(f"{where}: table {label} is published but the disclosure audit has not registered it "
-                            "(add it to analysis.report.ledger.TABLES and its facts to the ledger)")
+                            "(add it to analysis.report.registry.TABLES and its facts to the ledger)")
             continue
         if kommun is None or label not in expected:
             continue

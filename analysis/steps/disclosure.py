@@ -50,7 +50,7 @@ def run() -> None:
     except RuntimeError as exc:
         raise ManyInputErrors([str(exc)]) from None
     if len(result.breaches):
-        raise ManyInputErrors(breach_lines(result.breaches))
+        raise ManyInputErrors(breach_lines(result.audits, disclosure.THRESHOLD))
     write_text(paths.processed("disclosure_plan.json"), result.plan.to_json() + "\n")
     ranges = pd.DataFrame([(*k, *v) for k, v in sorted(result.ranges.items())],
                           columns=["survey", "item", "municipality", "cell", "derivable_low", "derivable_high"])
