@@ -4,8 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+UV     ?= uv
 
-.PHONY: venv hooks report feedback build fetch check synthesize prerender test clean
+.PHONY: venv lock hooks report feedback build fetch check synthesize prerender test clean
 
 venv: $(STAMP) hooks
 
@@ -13,41 +15,56 @@ venv: $(STAMP) hooks
 hooks:
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
 
-$(STAMP): pyproject.toml config/jupyter/ipython_kernel_config.py
+# The environment is installed exactly from requirements.lock (versions and hashes for Python 3.11 on Linux),
+# with uv when it is on PATH (much faster), with pip otherwise. `make lock` renews the lock after pyproject.toml changed.
+$(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \
+	  $(PY) -m pip install --quiet -e '.[test]'; \
+	elif command -v $(UV) >/dev/null 2>&1; then \
+	  $(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK) && $(UV) pip install --quiet --python $(PY) --no-deps -e .; \
+	else \
+	  $(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(PY) -m pip install --quiet --no-deps -e .; \
+	fi 2>&1 | grep -v '^WARNING: Location' || true
 	$(PY) -c "import analysis, geopandas, pandera, doit, pingouin, statsmodels, seaborn, jupyterlab, pytest"
 	mkdir -p $(VENV)/etc/ipython && cp config/jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
 	touch $(STAMP)
 
+# Renew requirements.lock from pyproject.toml (needs uv: `pip install uv`); then `make venv` installs it.
+lock:
+	@command -v $(UV) >/dev/null 2>&1 || { echo "error: 'make lock' needs uv on PATH (pip install uv), or run 'make lock UV=/path/to/uv'" >&2; exit 1; }
+	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	  --generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
+
 # The mirror is only read for snapshots missing from data/raw.
 fetch: venv
-	$(PY) -m analysis fetch --mirror $(MIRROR)
+	@$(PY) -m analysis fetch --mirror $(MIRROR)
 
 build: fetch
-	$(PY) -m analysis build
+	@$(PY) -m analysis build
 
 check: build
-	$(PY) -m analysis check
+	@$(PY) -m analysis check
 
 # Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
 # into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
 # Under `gino report`, which has just done all that, no build is started and `prerender` says so.
 prerender: venv
 	@[ "$$GINO_PRERENDERED" = 1 ] || $(MAKE) --no-print-directory build
-	$(PY) -m analysis prerender
+	@$(PY) -m analysis prerender
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build
-	$(PY) -m analysis synthesize
+	@$(PY) -m analysis synthesize
 
 report: fetch
-	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
+	@QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis report
 
 # Every municipality's report, the posters and the slide decks (reports/feedback/), rendered with Quarto if installed.
 feedback: fetch
-	QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
+	@QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
 
 test: venv
 	GINO_MIRROR=$(MIRROR) $(PY) -m pytest

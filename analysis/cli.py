@@ -16,7 +16,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from analysis.core import paths
 from analysis.core.errors import GinoError, ManyInputErrors
@@ -36,8 +35,11 @@ def fetch(mirror: MirrorOption = None) -> None:
     """Copy the catalogued public snapshots into data/raw from an offline mirror and verify their checksums."""
     from analysis.public_data.fetch import fetch_all
 
-    fetch_all(mirror or paths.default_mirror(), progress=lambda r: out.print(f"  {r.action:>7}  {r.id:<22} {r.path.relative_to(paths.raw_dir())}"))
-    out.print(f"fetch: all snapshots present and verified in {paths.raw_dir()}")
+    results = []
+    fetch_all(mirror or paths.default_mirror(), progress=results.append)
+    copied = [r.id for r in results if r.action != "present"]
+    out.print(f"fetch: {len(results)} snapshots present and verified in {paths.raw_dir()}"
+              + (f" ({len(copied)} copied from the mirror: {', '.join(copied)})" if copied else ""))
 
 
 @app.command("fetch-scb")
@@ -70,29 +72,33 @@ def fetch_kolada(
     out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities)")
 
 
-def _print_step(name: str, event: str, started: dict[str, float]) -> None:
+def _print_step(name: str, event: str, started: dict[str, float], verbose: bool = False) -> None:
+    """One line per build step that ran (when it ends); with ``verbose`` also when it starts and for current steps."""
     if ":" not in name:
         return  # the group task that only collects the steps
     step = name.split(":", 1)[1]
     if event == "running":
         started[step] = time.perf_counter()
-        out.print(f"  running     {step} …")
+        if verbose:
+            out.print(f"  running     {step} …")
     elif event == "done":
         out.print(f"  done        {step} ({time.perf_counter() - started.get(step, time.perf_counter()):.1f} s)")
-    else:
+    elif event != "up to date" or verbose:
         out.print(f"  {event:<11} {step}")
 
 
 @app.command()
-def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up to date.")] = False) -> None:
+def build(force: Annotated[bool, typer.Option(help="Rerun every step even if up to date.")] = False,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also a line when each step starts, and for the steps that are current.")] = False) -> None:
     """Run the pipeline: every step whose inputs or code changed since the last build."""
     from analysis.workflow import run_build
 
     _check_config()
     started: dict[str, float] = {}
     t0 = time.perf_counter()
-    run_build(lambda n, e: _print_step(n, e, started), force=force)
-    out.print(f"build: {len(started)} step(s) ran; data/processed is current ({time.perf_counter() - t0:.1f} s)")
+    run_build(lambda n, e: _print_step(n, e, started, verbose), force=force)
+    ran = f"{len(started)} step{'' if len(started) == 1 else 's'} ran" if started else "nothing to do"
+    out.print(f"build: {ran}; data/processed is current ({time.perf_counter() - t0:.1f} s)")
     _print_grid_note()
 
 
@@ -105,66 +111,27 @@ def _print_grid_note() -> None:
 
 
 @app.command()
-def check() -> None:
-    """Verify and validate every raw snapshot, build, and compare with the figures the report publishes."""
-    from analysis.report.checks import (
-        comparison_failures, load_comparison, load_kolada_comparison, load_survey_comparison,
-        survey_comparison_failures, validate_raw,
-    )
+def check(details: Annotated[bool, typer.Option(
+        "--details", help="Also print every compared figure in full (tables of region facts, survey figures, Kolada).")] = False) -> None:
+    """Verify and validate every raw snapshot, build, and compare with the figures the report and Kolada publish."""
     from analysis.client_surveys.kolada_check import kolada_failures
+    from analysis.report.check_summary import summarise
+    from analysis.report.checks import load_comparison, load_kolada_comparison, load_survey_comparison, validate_raw
     from analysis.workflow import run_build
 
     _check_config()
-    for line in validate_raw():
-        out.print(f"  valid       {line}")
+    raw = validate_raw()
     run_build()
     _print_grid_note()
-    comparison = load_comparison()
-    table = Table(title="Published region facts (GINO report) against the pipeline", show_lines=False)
-    for col in ("figure", "published", "computed", "rule", "tolerance", "ok"):
-        table.add_column(col, justify="right" if col in ("published", "computed", "tolerance") else "left",
-                         no_wrap=True)
-    for r in comparison.itertuples(index=False):
-        computed = _format_number(r.computed_value)
-        table.add_row(r.figure_id, _format_number(r.published_value), computed, r.comparison, str(r.tolerance or ""),
-                      "yes" if r.passed else "NO")
-    out.print(table)
-
-    surveys = load_survey_comparison()
-    source = surveys["data_source"].iloc[0]
-    label = "SYNTHETIC survey data (the twin)" if source == "synthetic" else "REAL survey data"
-    table = Table(title=f"Published survey figures (GINO report) against the pipeline, on {label}")
-    for col in ("figure", "published", "rule", "computed", "ok", "source"):
-        table.add_column(col, justify="right" if col in ("published", "computed") else "left", no_wrap=True,
-                         overflow="ellipsis", max_width=36 if col == "source" else None)
-    for r in surveys.itertuples(index=False):
-        ok = "yes" if r.passed == "True" else "conflict: Kolada" if r.kolada_conflict else "NO"
-        table.add_row(r.figure_id, r.published_value, r.rule, r.computed, ok, r.source)
-    out.print(table)
-    conflicts = surveys[surveys["kolada_conflict"].ne("") & surveys["passed"].ne("True")]
-    for r in conflicts.itertuples(index=False):
-        out.print(f"  conflict    {r.figure_id} ({r.published_value} av 10) {r.kolada_conflict}")
-
     kolada = load_kolada_comparison()
-    failed_kolada = kolada_failures(kolada)
-    out.print(f"Client surveys against Kolada (U30901, U30447–U30453) on {label}: "
-              f"{len(kolada) - len(failed_kolada)} of {len(kolada)} municipality values agree")
-
-    survey_failures = survey_comparison_failures(surveys)
-    if source == "real" and (survey_failures or failed_kolada):
-        # Real exports may come from another round or region: the comparisons inform, they do not stop.
-        out.print(f"check: {len(survey_failures)} of {len(surveys)} published GINO survey figures and "
-                  f"{len(failed_kolada)} of {len(kolada)} Kolada values differ on the real survey data (shown above "
-                  "and in the report); this is information, not an error, for real data")
-        survey_failures, failed_kolada = [], []
-    failures = comparison_failures(comparison) + survey_failures
-    if failures or failed_kolada:
-        raise ManyInputErrors([f"published figure not reproduced: {f}" for f in failures]
-                              + [f"disagrees with Kolada: {f}" for f in failed_kolada])
-    out.print(f"check: all {len(comparison)} published region facts reproduced within their stated tolerance; "
-              f"{len(surveys) - len(conflicts)} of {len(surveys)} published survey figures reproduced on {source} "
-              f"survey data, {len(conflicts)} in conflict with Kolada (data/processed/kolada_poster_rules.csv); "
-              f"Kolada values compared: {len(kolada)}")
+    summary = summarise(raw, load_comparison(), load_survey_comparison(), kolada, kolada_failures(kolada))
+    for title, text in summary.details if details else ():
+        out.print(f"\n{title}\n{text}\n", markup=False, overflow="ignore", crop=False)
+    for line in summary.lines:
+        out.print(f"  {line}", markup=False)
+    if summary.failures:
+        raise ManyInputErrors(summary.failures)
+    out.print("check: passed" + ("" if details else " ('gino check --details' prints every compared figure)"))
 
 
 @app.command()
@@ -186,14 +153,6 @@ def _check_config() -> None:
     check_config_dir(paths.config_dir())
 
 
-def _format_number(value) -> str:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{x:,.0f}".replace(",", " ") if x == round(x) else f"{x:,.3f}".replace(",", " ")
-
-
 @app.command()
 def prerender() -> None:
     """Quarto's pre-render step (after the build): execute the notebooks whose inputs changed into
@@ -209,8 +168,8 @@ def report() -> None:
     from analysis.report import render
     from analysis.report.report_check import check_project
 
-    build(force=False)
-    check()
+    build(force=False, verbose=False)
+    check(details=False)
     problems = check_project(paths.ROOT)
     if problems:
         raise ManyInputErrors(problems)
@@ -232,7 +191,7 @@ def feedback_command(
 
     from analysis.report import feedback_documents, feedback_jobs, report_check
 
-    build(force=False)  # includes the disclosure audit of every published table, the feedback tables too
+    build(force=False, verbose=False)  # includes the disclosure audit of every published table, the feedback tables too
     report = report_check.check_documents([d.path for d in feedback_jobs.DOCUMENTS])
     if report.problems:
         raise ManyInputErrors(report.problems)

@@ -32,7 +32,7 @@ def codebook(dataset: str) -> Codebook:
     """The data set's codebook as the build applied it (on real data, the configured regions' municipalities)."""
     from analysis.survey_data.scope import scoped_codebook
 
-    return scoped_codebook(load_codebook(dataset), survey_meta()["data_source"])
+    return scoped_codebook(load_codebook(dataset), survey_source()["data_source"])
 
 
 def survey_meta() -> dict:
@@ -40,9 +40,15 @@ def survey_meta() -> dict:
     return json.loads(_require("surveys.meta.json").read_text(encoding="utf-8"))
 
 
+def survey_source() -> dict:
+    """The survey source ("synthetic" or "real") and each survey's municipality codes; changes with neither
+    the answers nor the file checksums, so the data notices stay current when an answer changes."""
+    return json.loads(_require("survey_source.json").read_text(encoding="utf-8"))
+
+
 def is_synthetic() -> bool:
-    """Whether the build read the synthetic twin (``survey_source.json``, which changes only with the source)."""
-    return json.loads(_require("survey_source.json").read_text(encoding="utf-8"))["data_source"] == "synthetic"
+    """Whether the build read the synthetic twin."""
+    return survey_source()["data_source"] == "synthetic"
 
 
 def municipalities() -> pd.DataFrame:

@@ -7,7 +7,7 @@ the processed data, so the analysis packages below never read build outputs them
 from __future__ import annotations
 
 from analysis.presentation import display
-from analysis.sparsity.study_area import SURVEYS, StudyArea, study_area, twin_municipalities, twin_note
+from analysis.sparsity.study_area import SURVEYS, StudyArea, study_area, twin_note
 
 
 def load_study_area() -> StudyArea:
@@ -22,12 +22,12 @@ def survey_twin_note() -> str | None:
     """:func:`twin_note` for the configured study region and the built survey data (None on real data)."""
     from analysis.report import processed
 
-    if not processed.is_synthetic():
+    source = processed.survey_source()
+    if source["data_source"] != "synthetic":
         return None
-    frames = {d: processed.survey(d) for d in SURVEYS}
-    column = processed.codebook(SURVEYS[0]).identifiers["municipality"]
     names = processed.municipalities().set_index("kommun_kod")["kommun_namn"]
-    return twin_note(load_study_area(), True, twin_municipalities(frames, column), names)
+    twin_codes = set().union(*(source["municipalities"][d] for d in SURVEYS))
+    return twin_note(load_study_area(), True, twin_codes, names)
 
 
 def data_notice(synthetic: bool, survey_chapter: bool = True):

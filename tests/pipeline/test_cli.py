@@ -81,10 +81,18 @@ def test_check_detects_a_tampered_snapshot(tmp_path, mirror):
     assert proc.stderr.count("\n") == 1
 
 
-def test_check_prints_the_comparison_table(built):
+def test_check_prints_one_line_per_stage_and_the_tables_on_request(built):
     proc = gino("check", data_dir=built)
-    assert "study_area_km2" in proc.stdout and "41 955" in proc.stdout and "39 653" in proc.stdout
-    assert "check: all 12 published region facts reproduced" in proc.stdout
+    lines = proc.stdout.strip().splitlines()
+    assert [line.split(":")[0].strip() for line in lines] == [
+        "raw snapshots", "region facts", "survey figures", "Kolada", "check"]
+    assert "region facts: 12 of 12 published in the GINO report reproduced" in proc.stdout
+    assert "study_area_km2" not in proc.stdout
+    details = gino("check", "--details", data_dir=built, extra_env={"COLUMNS": "60"}).stdout
+    assert "study_area_km2" in details and "41955.95" in details and "39653" in details
+    assert "…" not in details  # nothing cut, however narrow the terminal
+    source_cell = "Innovationsenkät för att mäta klimatet"
+    assert any(source_cell in line and len(line) > 60 for line in details.splitlines())
 
 
 def test_report_without_quarto_stops_after_the_pipeline(built, tmp_path):

@@ -72,7 +72,7 @@ elif where == "state-dump":
         os.kill(os.getpid(), signal.SIGKILL)
 
     dependency.JsonDB.dump = dump
-sys.argv = ["analysis", "build"]
+sys.argv = ["analysis", "build", "--verbose"]
 runpy.run_module("analysis", run_name="__main__", alter_sys=True)
 """
 
@@ -148,7 +148,7 @@ def run_until(args: list[str], data: Path, config: Path, trigger: tuple[str, str
 
 
 def cli() -> list[str]:
-    return [sys.executable, "-m", "analysis", "build"]
+    return [sys.executable, "-m", "analysis", "build", "--verbose"]
 
 
 def injected(where: str, name: str) -> list[str]:

@@ -49,13 +49,28 @@ def test_labels_are_unique_across_notebooks():
     assert len(labels) == len(set(labels)), sorted(l for l in labels if labels.count(l) > 1)
 
 
+# The survey answers each notebook's results depend on. A changed answer re-executes exactly the notebooks
+# that read its survey (analysis/report/executed_notebooks.py), so nothing else may read the answers:
+# the data notices take the source and the municipalities from survey_source.json.
+ANSWERS_READ = {
+    "01-data": {"innovation_climate_2017", "client_survey_2018", "client_survey_2019"},
+    "02-innovation-climate": {"innovation_climate_2017"},
+    "03-client-surveys": {"client_survey_2018", "client_survey_2019"},
+}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_executes_without_errors_or_warnings(path, built, monkeypatch):
+def test_notebook_executes_without_errors_or_warnings(path, built, monkeypatch, tmp_path):
     monkeypatch.setenv("GINO_DATA_DIR", str(built))
     monkeypatch.setenv("PYTHONWARNINGS", "default")
+    reads = tmp_path / "reads.txt"
+    monkeypatch.setenv("GINO_READ_LOG", str(reads))
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()
+    surveys_read = {name.removesuffix(".parquet") for name in reads.read_text(encoding="utf-8").split()
+                    if name.startswith(("innovation_climate_", "client_survey_"))}
+    assert surveys_read == ANSWERS_READ.get(path.stem, set()), f"{path.name} reads the answers of {surveys_read}"
     stderr = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.get("output_type") == "stream" and o.get("name") == "stderr"]
     assert not stderr, f"{path.name} wrote to stderr:\n" + "\n".join(stderr)
