@@ -163,3 +163,14 @@ def test_the_twins_outputs_withstand_the_attacker(built):
     assert {plan.reason("client_survey_2018", v, SORSELE) for v in plan.indicators["client_survey_2018"]} == {"kolada"}
     checks = json.loads((built / "processed" / "output_checks.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in checks["results"].values()} == {"pass"}
+
+
+def test_the_methods_text_follows_the_threshold_and_the_plan():
+    from analysis.core.publication_plan import Plan, reason_key
+    from analysis.report import disclosure_text
+
+    plan = Plan(indicators={D: {VARIABLE: [LYCKSELE]}}, reasons={reason_key(D, VARIABLE, MALA): "kolada",
+                                                                   reason_key(D, VARIABLE, NORSJO): "absent"})
+    text = disclosure_text.methods(5, plan)
+    assert "mellan 1 och 4" in text and "(färre än fem)" in text and "1 av 2 kommunsiffror" in text
+    assert "mellan 1 och 9" in disclosure_text.methods(10, plan)
