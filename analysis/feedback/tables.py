@@ -196,3 +196,12 @@ def poster_region_note(name: str, sources: list[str], reasons: list[str]) -> str
     if all(s == "regionen" for s in sources):
         return f" Affischen visar regionens siffror, eftersom det för varje påstående {cause.split(' ', 1)[0]} {cause.split(' ', 1)[1]}."
     return f" Där det står \"regionen\" {cause}."
+
+
+def region_heading(municipalities, taking_part: int) -> str:
+    """The poster's subheading: the region's figures are over the municipalities whose figures can be shown
+    (``municipalities``: how many, per statement), of those that took part."""
+    low, high = int(min(municipalities)), int(max(municipalities))
+    span = f"{low}" if low == high else f"{low}–{high}"
+    return (f"Sammanslagna resultat för de kommuner vars siffror kan redovisas: {span} av de {taking_part} "
+            "kommuner som deltog")

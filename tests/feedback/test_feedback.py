@@ -208,3 +208,9 @@ def test_respondents_and_thanks_wording():
     assert feedback_tables.thanks_sentence(174, 7, ["Sorsele"], 2018).startswith(
         "Tack till alla som svarade! 174 personer i 7 kommuner besvarade enkäten 2018, och i Sorsele färre än 5")
     assert feedback_tables.thanks_sentence(50, 2, [], 2019).endswith("enkäten 2019.")
+
+
+def test_the_poster_heading_says_what_the_region_is():
+    assert feedback_tables.region_heading([5, 7, 6], 8) == \
+        "Sammanslagna resultat för de kommuner vars siffror kan redovisas: 5–7 av de 8 kommuner som deltog"
+    assert "6 av de 8" in feedback_tables.region_heading([6, 6], 8)
