@@ -30,7 +30,7 @@ from analysis.core.publication_plan import Plan, reason_key
 MAX_ROUNDS = 60
 
 
-def _local(dataset, codebook, truth, public, display, municipality, variable, threshold) -> bool:
+def _local(dataset, codebook, truth, public, display, municipality, variable, threshold, found=None) -> bool:
     """Whether showing ``display`` (facts about one municipality's item) breaks nothing beside what is
     public about that municipality alone."""
     cells = u.items(dataset, codebook)[variable]
@@ -42,7 +42,7 @@ def _local(dataset, codebook, truth, public, display, municipality, variable, th
     local_truth = {k: truth[k] for k in keys}
     published = Space(upper, structure + inside + display, local_truth)
     public_space = Space(upper, structure + inside, local_truth)
-    found = [t for t in attacker.targets(dataset, codebook, truth, threshold)
+    found = [t for t in (found if found is not None else attacker.targets(dataset, codebook, truth, threshold))
              if t[0].level == "municipality" and t[0].group == municipality and t[0].item == variable]
     return not any(attacker.breach(published, lambda: public_space, t, o, threshold) for t, o in found)
 
@@ -68,6 +68,7 @@ def candidates(frames: dict, codebooks: dict, public: dict, threshold: int) -> P
         truth = u.truth(frame, codebook, dataset)
         present = sorted(set(frame[codebook.identifiers["municipality"]].astype(str)))
         sizes = {m: truth_size(truth, dataset, codebook, m) for m in codebook.municipalities}
+        found = attacker.targets(dataset, codebook, truth, threshold)  # once per survey, filtered per candidate
         plan.totals[dataset] = "exact"
         if dataset != u.INNOVATION:  # the total over what Kolada publishes: no withheld number is in a sum
             published = [m for m in present if not _kolada_withholds(public[dataset], dataset, "", m)]
@@ -101,7 +102,7 @@ def candidates(frames: dict, codebooks: dict, public: dict, threshold: int) -> P
                 if _kolada_value(public[dataset], dataset, variable, m):
                     display = [ledger.exact(u.cell_terms(dataset, codebook, variable, [c], [m]), own[c], "display")
                                for c in ("positive", "other")]
-                    if _local(dataset, codebook, truth, public[dataset], display, m, variable, threshold):
+                    if _local(dataset, codebook, truth, public[dataset], display, m, variable, threshold, found):
                         shown.append(m)
                     else:
                         plan.reasons[key] = "hidden"
