@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python tools/disclosure_before_after.py [OUTPUT.md]`` after ``gino build``. Audits both
 plans with the same attacker (public sources: Kolada and the GINO report) and writes the breaches, the
 municipality figures shown, and every hidden client-survey cell's derivable range before and after, as
-Markdown (default ``docs/disclosure-before-after.md``). Prints the audit's run time.
+Markdown (default ``docs/disclosure/before-after.md``). Prints the audit's run time.
 """
 
 from __future__ import annotations
@@ -94,4 +94,4 @@ def main(output: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "disclosure-before-after.md")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "disclosure" / "before-after.md")

@@ -6,7 +6,7 @@ resultatet". These functions compute what such a document shows, from the survey
 codebooks, without file I/O.
 
 Disclosure control follows the publication plan the build's audit chose (``analysis.core.publication_plan``,
-``docs/disclosure-threat-model.md``): a municipality's figure is shown where the plan shows it, and the
+``docs/disclosure/threat-model.md``): a municipality's figure is shown where the plan shows it, and the
 region's figure is over the municipalities the plan puts in it (for the client surveys' indicators those
 whose figure is shown, so that the rest of the region beside a municipality is itself shown figures; no
 municipality Kolada withholds is in any sum). Where a figure is not shown, ``reason`` is the plan's code:

@@ -8,7 +8,7 @@ everything published and public (so a checker sees the protection, not only the 
 Two forms: a flat table (``output_checks.csv``) and the results file of SACRO's ACRO
 (``output_checks.json``: ``version``, ``tool``, and per output ``uid``, ``status`` pass/fail/review,
 ``type``, ``properties``, ``files``, ``outcome`` with one status per cell, ``command``, ``summary``,
-``timestamp``, ``comments``, ``exception``), which SACRO's viewer reads. ``docs/output-checking.md``
+``timestamp``, ``comments``, ``exception``), which SACRO's viewer reads. ``docs/disclosure/output-checking.md``
 says why ACRO itself is not used. Pure functions; the build step writes the files.
 """
 
@@ -84,5 +84,5 @@ def acro_results(summary: pd.DataFrame) -> str:
         }
     return json.dumps({"version": ACRO_VERSION,
                        "tool": {"@type": "SoftwareApplication", "name": "GINO disclosure audit",
-                                "url": "docs/disclosure-threat-model.md"},
+                                "url": "docs/disclosure/threat-model.md"},
                        "results": results}, ensure_ascii=False, indent=1, sort_keys=True)

@@ -24,7 +24,7 @@ def methods(threshold: int, plan) -> str:
     """The paragraphs, for ``threshold`` (the smallest publishable count) and the build's ``plan``."""
     small, written = threshold - 1, WORDS.get(threshold, sv_number(threshold))
     shown, asked = shown_figures(plan)
-    text = """**Röjandeskydd.** Hotmodellen (`docs/disclosure-threat-model.md`): den som granskar har allt projektet
+    text = """**Röjandeskydd.** Hotmodellen (`docs/disclosure/threat-model.md`): den som granskar har allt projektet
 publicerar – rapporten, anteckningsböckerna, varje kommuns rapport, affisch och bildspel, README och
 dokumentationen – och alla offentliga källor det bygger på, framför allt Koladas värden och antal svarande
 per kommun. Skyddat är varje antal mellan 1 och {small} i en kommun eller rollgrupp i en svarskategori, att alla i

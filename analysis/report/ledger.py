@@ -5,7 +5,7 @@ figure printed as "71 % (58–81), n = 14" is the fact "n = 14 and k is one of t
 share and this Wilson interval" (the interval inverted), "12 av 14" is exact, a total rounded to tens is
 a range. Each fact names the documents that print it, so that a breach can be traced to them.
 
-What is published, by survey (``docs/disclosure-threat-model.md`` lists the documents):
+What is published, by survey (``docs/disclosure/threat-model.md`` lists the documents):
 
 * respondents: the total (notebook 01, every poster, the article), each municipality whose number the
   plan shows (notebook 01, its report and deck) and the merged row of the others (notebook 01);

@@ -1,6 +1,6 @@
 """What is public about the surveys without the project: Kolada's values and respondents, and the GINO report.
 
-The attacker of the threat model (``docs/disclosure-threat-model.md``) holds these before reading any
+The attacker of the threat model (``docs/disclosure/threat-model.md``) holds these before reading any
 of the project's outputs. The audit compares what they allow with what they allow together with the
 project's publications; only the difference is the project's disclosure.
 
