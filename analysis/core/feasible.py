@@ -122,7 +122,7 @@ class Space:
         self.pool = np.empty((0, n))
         if self.truth is not None:
             point = {k: self.truth.get(k, 0) for k in self.upper}
-            if not all(_holds(c, point) for c in self.constraints):
+            if not all(holds(c, point) for c in self.constraints):
                 raise Infeasible("the true counts break a published fact: " + self._broken(self.truth))
             self.pool = np.array([[point[k] for k in self.upper]], dtype=float)
 
@@ -240,9 +240,9 @@ def _value(expr: Terms, point: dict) -> float:
     return sum(c * point[k] for k, c in expr)
 
 
-def _holds(constraint: Constraint, point: dict) -> bool:
+def holds(constraint: Constraint, point: dict) -> bool:
     if isinstance(constraint, Linear):
         return constraint.low - 1e-9 <= _value(constraint.terms, point) <= constraint.high + 1e-9
     if isinstance(constraint, Choice):
         return tuple(round(_value(e, point)) for e in constraint.exprs) in set(constraint.options)
-    return any(all(_holds(part, point) for part in alternative) for alternative in constraint.alternatives)
+    return any(all(holds(part, point) for part in alternative) for alternative in constraint.alternatives)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.core.feasible import Choice, Infeasible, Linear, Space, Terms, _holds, _value, keys_of
+from analysis.core.feasible import Choice, Infeasible, Linear, Space, Terms, holds, _value, keys_of
 
 
 class Blocks:
@@ -55,7 +55,7 @@ class Blocks:
         vectors = []
         for values in itertools.product(*ranges):
             point = {**{k: fixed[k] for k in shared_keys if fixed[k] is not None}, **dict(zip(loose, values))}
-            if all(_holds(c, point) for c in only_shared):
+            if all(holds(c, point) for c in only_shared):
                 vectors.append(point)
         groups: dict = {}
         for c, k in own:
