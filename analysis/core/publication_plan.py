@@ -72,7 +72,8 @@ class Plan:
         """The reason code of a hidden figure ("" where shown)."""
         if self.shown(survey, variable, code):
             return ""
-        return self.reasons.get(reason_key(survey, variable, code), "small")
+        # every participant the plan hides has its reason; a municipality it does not know did not take part
+        return self.reasons.get(reason_key(survey, variable, code), "absent")
 
     def rounded(self, survey: str) -> bool:
         return self.totals.get(survey, "exact") == "rounded"
