@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.feasible import Choice, Linear, Space, keys_of
+from analysis.core.feasible import Choice, Linear, Space, holds, keys_of
 from analysis.core import disclosure
 from analysis.report import attacker, ledger, unknowns as u
 from analysis.core.publication_plan import Plan, reason_key
@@ -45,6 +45,13 @@ def _local(dataset, codebook, truth, public, display, municipality, variable, th
     found = [t for t in (found if found is not None else attacker.targets(dataset, codebook, truth, threshold))
              if t[0].level == "municipality" and t[0].group == municipality and t[0].item == variable]
     return not any(attacker.breach(published, lambda: public_space, t, o, threshold) for t, o in found)
+
+
+def consistent(public: list, truth: dict) -> list:
+    """The public facts the true data do not break: a public figure they contradict (three of the 2018 poster's
+    statements, which Kolada rules out; Kolada itself beside exports of another round) is not a fact an attacker
+    can rely on, and leaving it out only makes more count as the project's disclosure (the safe side)."""
+    return [f for f in public if holds(f, {k: truth.get(k, 0) for k in keys_of(f)})]
 
 
 def _kolada_withholds(public, dataset, variable, municipality) -> bool:
@@ -245,6 +252,7 @@ def audited_plan(frames: dict, codebooks: dict, public: dict, threshold: int,
     """The plan with no breach: primary candidates, then secondary hiding until the audit passes (one
     figure per breach and round, only the surveys whose plan changed audited again). Returns the plan,
     the final audits and a log line per hidden figure."""
+    public = {d: consistent(facts, u.truth(frames[d], codebooks[d], d)) for d, facts in public.items()}
     plan = candidates(frames, codebooks, public, threshold)
     log: list[str] = []
     audits: dict[tuple, attacker.Audit] = {}
