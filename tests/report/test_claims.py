@@ -225,6 +225,39 @@ def test_the_contradictory_check_lines_fail(data_sets):
     assert "count of passed figures" in problems, problems
 
 
+def test_the_closing_notes_unknown_response_rate_fails(data_sets):
+    """Issue 21's closing note said "Svarsfrekvensen är okänd" in every municipality's report."""
+    facts = data_sets["twin"]
+    old = lambda f: Stated(  # noqa: E731
+        "Regionens siffror gäller de kommuner som redovisas, så att ingen dold kommun kan räknas fram som skillnad. "
+        "Svarsfrekvensen är okänd, så resultaten gäller dem som svarade.", CLAIMS["feedback-about"].evaluate(f).value)
+    assert any("'okänd'" in p for p in fails("feedback-about", facts, old)), fails("feedback-about", facts, old)
+
+
+def test_too_few_where_kolada_publishes_the_count_fails(data_sets):
+    """'Färre än 5 (Kolada redovisar inte antalet)' is said only where Kolada has no U30901 value."""
+    facts = data_sets["twin"]
+    new = CLAIMS["feedback-respondents"].evaluate(facts, kommun="2422").value   # Sorsele: none in Kolada 2018
+    assert new["reasons"][2018] == "kolada" and 2018 not in new["kolada_respondents"]
+    old = lambda f, kommun: Stated(  # noqa: E731
+        "I Sorsele svarade färre än 5 (Kolada redovisar inte antalet) 2018 och färre än 5 (Kolada redovisar inte "
+        "antalet) 2019.", CLAIMS["feedback-respondents"].evaluate(f, kommun=kommun).value)
+    problems = fails("feedback-respondents", facts, old, kommun="2422")   # Kolada has Sorsele's 2019 respondents
+    assert any("withheld by Kolada" in p for p in problems), problems
+
+
+def test_a_region_with_a_municipality_kolada_withholds_fails(data_sets):
+    """The methods chapter says the regional figures leave out the municipalities Kolada does not publish: a plan
+    whose regional figure holds one fails the claim."""
+    facts = data_sets["twin"]
+    value = dict(CLAIMS["disclosure-methods"].evaluate(facts).value)
+    assert value["region_outside_kolada"] == [] and value["merged_rows"] == 0
+    text = CLAIMS["disclosure-methods"].evaluate(facts).text
+    for changed in ({"region_outside_kolada": [("client_survey_2018", "contact_ease", "2422")]}, {"merged_rows": 1}):
+        problems = check(CLAIMS["disclosure-methods"], Stated(text, value | changed), facts)
+        assert problems and all("disclosure-methods" in p for p in problems), changed
+
+
 @pytest.mark.parametrize("claim_id, old_text", [
     ("clients-distance-form", "Sambandet är inbyggt i de syntetiska data; med de verkliga svaren är det ett resultat."),
     ("sparsity-distance-model", "Den befolkningsviktade medelvägen räknas med samma bostadsmodell som de syntetiska "

@@ -120,7 +120,7 @@ def distance_form(facts) -> Stated:
     from analysis.client_surveys import indicators
     from analysis.presentation import display
 
-    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.survey("client_survey_2018")))
+    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.travel_2018()))
     main = test.loc["collapsed"]
     text = (f"I den sammanslagna tabellen (under respektive minst 20 km, på plats respektive på distans) ger "
             f"{display.TESTS.get(main['test'], main['test'])} p {'' if main['p'] < 0.001 else '= '}"
@@ -136,7 +136,7 @@ def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[int, int]:
     from analysis.client_surveys import indicators
 
     table = facts.memo(("by_municipality", dataset), lambda: indicators.indicators_by_municipality(
-        facts.survey(dataset), facts.codebook(dataset)))
+        facts.survey(dataset), facts.codebook(dataset), facts.plan()))
     own = table[table["municipality"].isin(set(facts.codebook(dataset).municipalities.values()))]
     return int(own["suppressed"].sum()), len(own)
 
@@ -159,10 +159,10 @@ def full_table_expected(facts) -> Stated:
     from analysis.core.stats import expected_counts
     from analysis.presentation import display
 
-    table = indicators.distance_by_form(facts.survey("client_survey_2018"))
+    table = indicators.distance_by_form(facts.travel_2018())
     expected = expected_counts(table.to_numpy())
     small, cells = int((expected < 5).sum()), int(expected.size)
-    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.survey("client_survey_2018")))
+    test = facts.memo("distance_test", lambda: indicators.distance_form_test(facts.travel_2018()))
     name = display.TESTS.get(test.loc["full", "test"], test.loc["full", "test"])
     text = (f"I hela tabellen är {small} av {cells} förväntade antal under 5, så {name} används där."
             if small else f"I hela tabellen är alla förväntade antal minst 5, så {name} används där.")
@@ -178,9 +178,8 @@ def uniform_bands(facts) -> Stated:
     from analysis.client_surveys import indicators
     from analysis.presentation import display
 
-    frame = facts.survey("client_survey_2018")
     codebook = facts.codebook("client_survey_2018")
-    observed = indicators.remote_share_by_band(frame)
+    observed = indicators.remote_share_by_band(facts.travel_2018())
     uniform = observed[(observed["n"] > 0) & ((observed["k"] == 0) | (observed["k"] == observed["n"]))]
     used = int(observed["n"].sum())
     text = f"Modellen bygger på {used} svarande som besvarat båda frågorna och valt en form på plats eller på distans."

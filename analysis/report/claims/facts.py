@@ -106,6 +106,19 @@ class Facts:
 
         return self._get("regions", load_regions)
 
+    def plan(self):
+        """The publication plan the build's disclosure audit chose (what every document shows)."""
+        from analysis.report import processed
+
+        return self._get("plan", processed.disclosure_plan)
+
+    def travel_2018(self) -> pd.DataFrame:
+        """The 2018 answers over the municipalities the plan's travel-distance figures are over (notebook 03)."""
+        from analysis.client_surveys import planned
+
+        return self._get("travel_2018", lambda: planned.in_region(
+            self.survey("client_survey_2018"), self.codebook("client_survey_2018"), self.plan(), "travel_distance"))
+
     def memo(self, key, load):
         """Any other derived table, computed once per data set (``load`` runs with this data set's paths)."""
         return self._get(("memo", key), load)

@@ -36,7 +36,7 @@ def _comparisons(facts, kommun: str) -> dict[int, pd.DataFrame]:
 
     return facts.memo(("feedback", kommun), lambda: {
         y: comparison.indicator_comparison(facts.survey(f"client_survey_{y}"), facts.codebook(f"client_survey_{y}"),
-                                           kommun) for y in SURVEY_YEARS})
+                                           kommun, facts.plan()) for y in SURVEY_YEARS})
 
 
 @claim("feedback-interval-width", "how wide the 95 % intervals of the region's and the municipality's shown shares "

@@ -7,7 +7,6 @@ import pandas as pd
 
 from analysis.presentation.formatting import sv_number
 from analysis.report.claims.base import Must, Rule, Stated, claim, synthetic_rule
-from analysis.report.claims.kolada_groups import study_group
 from analysis.sparsity.study_area import join_sv
 
 SURVEY_YEARS = (2018, 2019)
@@ -182,7 +181,7 @@ def areas(facts) -> Stated:
     table = facts.kolada("areas")
     own = table[(table["kommun_kod"] != "0000")].dropna(subset=["contact_ease", "overall_satisfaction"], how="all")
     if own.empty:
-        return Stated(f"Kolada har inga värden för delområdena i regionen.", {})
+        return Stated("Kolada har inga värden för delområdena i regionen.", {})
     parts = []
     for title, part in own.groupby("area_title", sort=False):
         by_year = part.groupby("year")["municipality"].agg(lambda m: join_sv(sorted(m)))

@@ -3,7 +3,6 @@ IFO costs."""
 
 from __future__ import annotations
 
-from analysis.presentation.formatting import sv_number
 from analysis.report.claims.base import Must, Rule, Stated, claim, synthetic_rule
 
 

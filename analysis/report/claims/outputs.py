@@ -15,18 +15,19 @@ def shown_cells(facts) -> dict[str, dict[str, int]]:
 
     def load():
         parts: dict[str, dict[str, int]] = {}
+        plan = facts.plan()
         client = {y: (facts.survey(f"client_survey_{y}"), facts.codebook(f"client_survey_{y}")) for y in SURVEYS}
         names = facts.codebook("client_survey_2018").municipalities
         climate = (facts.survey("innovation_climate_2017"), facts.codebook("innovation_climate_2017"))
         for code, name in names.items():
             for year, (frame, codebook) in client.items():
                 parts.setdefault(f"client_{year}", {})[name] = int(
-                    feedback.indicator_comparison(frame, codebook, code)["shown"].sum())
+                    feedback.indicator_comparison(frame, codebook, code, plan)["shown"].sum())
             frame, codebook = client[2018]
             parts.setdefault("travel_2018", {})[name] = sum(
-                int(feedback.category_comparison(frame, codebook, code, v, g)["shown"].any())
+                int(feedback.category_comparison(frame, codebook, code, v, g, plan)["shown"].any())
                 for v, g in (("travel_distance", DISTANCE_GROUPS), ("preferred_meeting", FORM_GROUPS)))
-            profile = feedback.climate_profile(*climate, code)
+            profile = feedback.climate_profile(*climate, code, plan)
             parts.setdefault("climate", {})[name] = int(profile["own_state_shown"].sum()
                                                         + profile["own_importance_shown"].sum())
         return parts

@@ -25,7 +25,7 @@ LITERAL_FILE = Path(__file__).with_name("literal_sentences.yaml")
 NUMBER_WORDS = re.compile(r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|hundra|tusen|"
                           r"dubbelt|halva|tredjedel\w*|fjärdedel\w*)\b", re.IGNORECASE)
 # Digits that are names, not statements: years, ids (U30447, G92791), labels and files, section numbers.
-NOT_A_NUMBER = re.compile(r"(?<![\d,])(?:19|20)\d\d(?:[–-](?:19|20)\d\d)?(?![\d,])|[A-Za-z_-]+\d[\w.-]*|\d+-\w+|"
+NOT_A_NUMBER = re.compile(r"(?<![\d,])(?:19|20)\d\d(?:[–-](?:19|20)\d\d)?(?!\d|,\d)|[A-Za-z_-]+\d[\w.-]*|\d+-\w+|"
                           r"@\w[\w-]*|`[^`]*`|\[[^\]]*\]\([^)]*\)|https?://\S+")
 CODE_CELL = re.compile(r"^```\{?[=\w]*\}?.*?^```\s*$", re.DOTALL | re.MULTILINE)
 INLINE = re.compile(r"`\{python\}[^`]*`|`[^`]*`")
