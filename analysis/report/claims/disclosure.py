@@ -273,7 +273,9 @@ def _poster(facts, kommun, ar) -> dict:
         return {"statements": statements, "counted": counted, "municipalities": municipalities,
                 "left_out": left_out, "took_part": took_part, "reasons": reasons,
                 "taking_part": frame[codebook.identifiers["municipality"]].nunique(),
-                "regional_municipalities": [int(m) for m in regional["municipalities"]]}
+                # the region's figures the poster states: over how many municipalities each is
+                "regional_municipalities": [int(m) for v, m in zip(regional["variable"], regional["municipalities"])
+                                            if v in set(statements["variable"])]}
     return facts.memo(("poster", kommun, ar), load)
 
 
@@ -331,11 +333,15 @@ def poster_footer(facts, kommun, ar) -> Stated:
 @claim("poster-heading", "the region poster's subheading: over how many municipalities the region's figures are, "
        "of those that took part", params=poster_params,
        rules=(Rule(r"de kommuner vars siffror kan redovisas", lambda v: v["region_is_shown"],
-                   "the regional figures are over the municipalities shown"),))
+                   "the regional figures are over the municipalities shown"),
+              Rule(r"Inga av affischens påståenden", lambda v: not v["municipalities"],
+                   "the plan shows no municipality for any statement")))
 def poster_heading(facts, kommun, ar) -> Stated:
     from analysis.feedback.tables import region_heading
 
     p = _poster(facts, kommun, ar)
+    if not p["regional_municipalities"]:
+        return Stated("Inga av affischens påståenden kan redovisas", {"municipalities": []})
     return Stated(region_heading(p["regional_municipalities"], p["taking_part"]),
                   {"municipalities": p["regional_municipalities"], "taking_part": p["taking_part"],
                    "region_is_shown": plan_facts(facts)["region_is_shown"]})

@@ -139,6 +139,8 @@ def travel_note(facts) -> Stated:
        "municipalities the plan's regional figures are over) and which not, and how many the computation over every "
        "respondent reproduces, as the poster counted",
        rules=(Rule(r"avvikelse", lambda v: v["differing"] > 0, "some poster value differs in the table"),
+              Rule(r"kan inte redovisas: röjandeskyddet visar ingen kommun", lambda v: v["hidden"] > 0,
+                   "some poster value has no figure in the table (the plan shows no municipality)"),
               Rule(r"affischen alla som deltog; över alla svarande", lambda v: bool(v["left_out"]),
                    "the table leaves out some participants (the poster counted all), so the count over every "
                    "respondent is given too")))
@@ -153,16 +155,22 @@ def poster_reproduced(facts) -> Stated:
     published = read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
 
     def reproduced(table):
+        """The poster's values, those the table has no figure for (hidden), and those it computes otherwise."""
         on_poster = table.dropna(subset=["published_of_ten"])
-        return on_poster, on_poster[on_poster["of_ten"] != on_poster["published_of_ten"]]
+        missing = on_poster["of_ten"].isna()
+        shown = on_poster[~missing]
+        return on_poster, on_poster[missing], shown[shown["of_ten"].astype(int) != shown["published_of_ten"].astype(int)]
 
-    on_poster, differing = reproduced(indicators.headline_indicators(frame, codebook, published, plan=facts.plan()))
+    on_poster, hidden, differing = reproduced(indicators.headline_indicators(frame, codebook, published,
+                                                                             plan=facts.plan()))
     left_out = respondents_total(frame, codebook, facts.plan())[2]
-    value = {"reproduced": len(on_poster) - len(differing), "poster": len(on_poster), "differing": len(differing),
-             "left_out": left_out}
+    value = {"reproduced": len(on_poster) - len(hidden) - len(differing), "poster": len(on_poster),
+             "differing": len(differing), "hidden": len(hidden), "left_out": left_out}
     text = f"Beräkningen i tabellen återger {value['reproduced']} av affischens {len(on_poster)} värden"
+    if len(hidden):
+        text += f" ({len(hidden)} kan inte redovisas: röjandeskyddet visar ingen kommun)"
     if left_out:
-        everyone, differing_all = reproduced(indicators.headline_indicators(frame, codebook, published))
+        everyone, _, differing_all = reproduced(indicators.headline_indicators(frame, codebook, published))
         value["reproduced_all"] = len(everyone) - len(differing_all)
         text += (f". Tabellen räknar de kommuner Kolada redovisar (utan {join_sv(left_out)}), affischen alla som "
                  f"deltog; över alla svarande återger beräkningen {value['reproduced_all']} av {len(everyone)} "
