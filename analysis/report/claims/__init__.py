@@ -5,5 +5,6 @@ Importing the package registers every claim (``CLAIMS``); documents use :func:`s
 
 from analysis.report.claims.base import CLAIMS, Claim, Must, Rule, Stated, check, claim_text, say  # noqa: F401
 from analysis.report.claims import (  # noqa: F401  (registration)
-    chapters, disclosure, feedback, kolada_groups, kolada_more, kolada_report, methods, outputs, surveys,
+    chapters, disclosure, feedback, kolada_groups, kolada_more, kolada_report, methods, outputs, respondents,
+    surveys,
 )
