@@ -252,7 +252,7 @@ def test_the_typst_header_is_the_same_in_every_typst_document():
         text = (feedback_jobs.FEEDBACK_DIR / f"{stem}.qmd").read_text(encoding="utf-8")
         front = yaml.safe_load(text.split("---\n")[1])
         headers.append(front["format"]["typst"]["include-in-header"]["text"])
-    assert headers == [display.TYPST_SYNTHETIC_HEADER] * 3
+    assert headers == [display.TYPST_HEADER] * 3
     assert "gino-synthetic.update(true)" in display.report_notice(True)
     assert "gino-synthetic" not in display.report_notice(False)
 
