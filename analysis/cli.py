@@ -211,7 +211,7 @@ def feedback_command(
                   f"threshold); Quarto is not installed, so the {len(jobs)} files were not rendered (install Quarto "
                   ">= 1.6 from https://quarto.org/docs/get-started/ and run 'gino feedback' again)")
         return
-    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
     for job in jobs:
         started = time.time()
         subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)
