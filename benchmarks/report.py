@@ -8,7 +8,8 @@ data directory, so nothing in the working tree is written. Needs Quarto on PATH.
 Targets (issue 24, 2 cores): cold `make report` after a build <= 35 s; after one survey answer changed
 <= 25 s, re-executing only the notebooks whose results depend on the answers; nothing changed <= 5 s.
 The machine's load average is printed beside every figure (the machine is shared): a loaded machine
-slows every figure. ``--log DIR`` keeps each run's output with the seconds since its start on every line,
+slows every figure. So is the CPU time (user + system) of every process the command waited for: on a
+quiet machine the wall time is about that, less what ran two at a time (the notebooks' kernels). ``--log DIR`` keeps each run's output with the seconds since its start on every line,
 to see where the time goes.
 """
 
@@ -17,11 +18,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,25 +37,38 @@ KEPT = re.compile(r"^\s+kept\s+(notebooks/\S+)", re.MULTILINE)
 TARGETS = {"cold": 35.0, "unchanged": 5.0, "answer": 25.0}
 
 
-def make(target: str, root: Path, env: dict) -> tuple[float, str, str]:
-    """Wall time, the output with each line's seconds since the start, and the load average before it."""
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of every process the command waited for (kernels kept alive excluded)
+    load: str   # the load average when it started
+    output: str  # each line led by the seconds since the start
+
+
+def make(target: str, root: Path, env: dict) -> Run:
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(["make", target], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, bufsize=1)
     lines = [f"{time.perf_counter() - started:7.1f} {line}" for line in proc.stdout]
+    returncode = proc.wait()
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = "".join(lines)
-    if proc.wait() != 0:
-        sys.exit(f"make {target} failed ({proc.returncode}):\n{output[-3000:]}")
-    return wall, output, load
+    if returncode != 0:
+        sys.exit(f"make {target} failed ({returncode}):\n{output[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, load, output)
 
 
-def describe(name: str, wall: float, output: str, load: str, target: float) -> str:
-    executed, kept = EXECUTED.findall(output), KEPT.findall(output)
-    quarto = "Quarto not run (current)" if "Quarto was not run" in output else "Quarto ran"
-    warnings = sum(1 for line in output.splitlines() if "WARNING" in line or "Kernel is running" in line)
-    return (f"| {name} | {wall:.1f} s | {load} | ≤ {target:g} s | {'yes' if wall <= target else 'no'} | executed: "
+def describe(name: str, run: Run, target: float) -> str:
+    text = re.sub(r"^ *\d+\.\d ", "", run.output, flags=re.MULTILINE)
+    executed, kept = EXECUTED.findall(text), KEPT.findall(text)
+    quarto = "Quarto not run (current)" if "Quarto was not run" in text else "Quarto ran"
+    warnings = sum(1 for line in text.splitlines() if "WARNING" in line or "Kernel is running" in line)
+    return (f"| {name} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.load} | ≤ {target:g} s | "
+            f"{'yes' if run.wall <= target else 'no'} | executed: "
             f"{', '.join(Path(p).stem for p in executed) or 'none'}; kept: {len(kept)}; {quarto}; "
             f"warning lines: {warnings} |")
 
@@ -84,10 +100,10 @@ def run_once(run: int, log_dir: Path | None) -> list[str]:
                           ("answer", "`make report` after one answer in the 2018 survey file changed")):
             if key == "answer":
                 change_one_answer(data)
-            wall, output, load = make("report", root, env)
-            rows.append(describe(f"{name} (run {run})", wall, output, load, TARGETS[key]))
+            result = make("report", root, env)
+            rows.append(describe(f"{name} (run {run})", result, TARGETS[key]))
             if log_dir is not None:
-                (log_dir / f"run{run}-{key}.log").write_text(output, encoding="utf-8")
+                (log_dir / f"run{run}-{key}.log").write_text(result.output, encoding="utf-8")
         return rows
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -104,7 +120,8 @@ def main() -> int:
     version = subprocess.run(["quarto", "--version"], capture_output=True, text=True).stdout.strip()
     if args.log is not None:
         args.log.mkdir(parents=True, exist_ok=True)
-    rows = ["| measurement | wall | load average (1, 5, 15 min) | target | met | what ran |", "|---|---|---|---|---|---|"]
+    rows = ["| measurement | wall | CPU | load average (1, 5, 15 min) | target (wall) | met | what ran |",
+            "|---|---|---|---|---|---|---|"]
     for run in range(1, args.repeat + 1):
         rows += run_once(run, args.log)
     print(f"Quarto {version}, {os.cpu_count()} cores")
