@@ -114,15 +114,22 @@ def _print_grid_note() -> None:
 def check(details: Annotated[bool, typer.Option(
         "--details", help="Also print every compared figure in full (tables of region facts, survey figures, Kolada).")] = False) -> None:
     """Verify and validate every raw snapshot, build, and compare with the figures the report and Kolada publish."""
+    _check(details, built=False)
+
+
+def _check(details: bool, built: bool) -> None:
+    """``check``; ``built``: the build has just run in this process (as in ``report``), so it is not run again."""
     from analysis.client_surveys.kolada_check import kolada_failures
     from analysis.report.check_summary import summarise
     from analysis.report.checks import load_comparison, load_kolada_comparison, load_survey_comparison, validate_raw
     from analysis.workflow import run_build
 
-    _check_config()
+    if not built:
+        _check_config()
     raw = validate_raw()
-    run_build()
-    _print_grid_note()
+    if not built:
+        run_build()
+        _print_grid_note()
     kolada = load_kolada_comparison()
     summary = summarise(raw, load_comparison(), load_survey_comparison(), kolada, kolada_failures(kolada))
     for title, text in summary.details if details else ():
@@ -169,7 +176,7 @@ def report() -> None:
     from analysis.report.report_check import check_project
 
     build(force=False, verbose=False)
-    check(details=False)
+    _check(details=False, built=True)
     problems = check_project(paths.ROOT)
     if problems:
         raise ManyInputErrors(problems)
