@@ -196,7 +196,7 @@ def feedback_command(
     """
     import os
 
-    from analysis.report import feedback_documents, feedback_jobs, report_check
+    from analysis.report import feedback_documents, feedback_jobs, render, report_check
 
     build(force=False, verbose=False)  # includes the disclosure audit of every published table, the feedback tables too
     report = report_check.check_documents([d.path for d in feedback_jobs.DOCUMENTS])
@@ -215,8 +215,8 @@ def feedback_command(
             raise ManyInputErrors(problems)
         executed = len({(job.document.stem, job.kommun) for job in jobs})
         out.print(f"feedback: {executed} documents executed and checked (no table shows a cell under the disclosure "
-                  f"threshold); Quarto is not installed, so the {len(jobs)} files were not rendered (install Quarto "
-                  ">= 1.6 from https://quarto.org/docs/get-started/ and run 'gino feedback' again)")
+                  f"threshold); Quarto is not installed, so the {len(jobs)} files were not rendered ({render.QUARTO_INSTALL} "
+                  "and run 'gino feedback' again)")
         return
     env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
     for job in jobs:
