@@ -1,9 +1,12 @@
 """Shared fixtures: a private copy of ``data/`` built from the offline mirror.
 
-Tests never touch the repository's own ``data/``: each build runs with ``GINO_DATA_DIR``
-pointing at a temporary directory that holds the committed catalog entries and published
-figures, and the public snapshots are fetched from the mirror (``GINO_MIRROR``, by default
-``../shared/data`` beside the repository).
+Tests never touch the repository's own ``data/`` or ``config/``, and never read what a researcher
+changed there: the session's configuration (``CONFIG``) and data directory (``DATA``: catalog entries,
+published figures, codebooks, the synthetic twin) are exported from the last commit
+(``paths.export_committed``), so ``source: real`` in config/surveys.yaml or an edited codebook leaves the
+suite as it is. Each build runs with ``GINO_DATA_DIR`` pointing at a temporary directory seeded the same
+way, and the public snapshots are fetched from the mirror (``GINO_MIRROR``, by default ``../shared/data``
+beside the repository).
 """
 
 from __future__ import annotations
@@ -34,24 +37,32 @@ real:
 """
 
 
-def _test_config_dir() -> Path:
-    """A private copy of config/ for the whole session, with the survey source reset to the synthetic twin.
+def _committed_tree() -> Path:
+    """config/ and data/ as the last commit holds them, for the whole session (removed at exit)."""
+    import atexit
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="gino-test-committed-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return paths.export_committed(root, "config", "data")
+
+
+def _test_config_dir(committed: Path) -> Path:
+    """The committed config/, with the survey source reset to the synthetic twin.
 
     The suite must not depend on the user's working configuration (``source: real`` and private
     exports): every test, and every ``gino`` the tests start, reads this copy through GINO_CONFIG_DIR.
     """
-    import atexit
-    import tempfile
-
-    directory = Path(tempfile.mkdtemp(prefix="gino-test-config-")) / "config"
-    shutil.copytree(ROOT / "config", directory)
+    directory = committed / "config"
     (directory / "surveys.yaml").write_text(DEFAULT_SURVEYS_YAML, encoding="utf-8")
-    atexit.register(shutil.rmtree, directory.parent, ignore_errors=True)
     return directory
 
 
-CONFIG = _test_config_dir()
+COMMITTED = _committed_tree()
+CONFIG = _test_config_dir(COMMITTED)
+DATA = COMMITTED / "data"  # the committed data/: codebooks, published figures, the synthetic twin, catalog entries
 os.environ["GINO_CONFIG_DIR"] = str(CONFIG)
+os.environ["GINO_DATA_DIR"] = str(DATA)  # a test that names no data directory reads (and writes) this copy
 
 
 def mirror_dir() -> Path:

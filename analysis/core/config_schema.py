@@ -230,6 +230,9 @@ def _expected(error: dict, model: type[BaseModel], loc: list[str]) -> tuple[str,
         return ("true or false without quotes (a quoted value is text, not a yes/no)" if isinstance(value, str)
                 else "true or false"), shown
     if kind == "string_type":
+        if hasattr(value, "text"):  # config_yaml.OctalNumber: 0114 read as octal 76
+            return (f'text in quotes ("{value.text}"): without quotes YAML reads {value.text} as the octal number '
+                    f"{int(value)}"), value.text
         quote = f' (write it in quotes: "{value}")' if isinstance(value, (int, float)) and not isinstance(value, bool) \
             else ""
         return f"text{quote}, not {_kind_of(value)}", shown

@@ -7,6 +7,7 @@ one), or expands aliases into more nodes than any configuration needs (an "alias
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,24 @@ class _UniqueKeyLoader(_BASE):  # type: ignore[misc, valid-type]
                 raise _DuplicateKey(key, seen[key], key_node.start_mark.line + 1)
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
+
+
+class OctalNumber(int):
+    """An unquoted number with a leading zero that YAML 1.1 reads as octal (``0114`` is 76), kept with its text
+    so that a message can say what happened (a kommun code must be quoted: ``"0114"``)."""
+
+    text: str
+
+
+def _construct_int(loader, node):
+    value = loader.construct_yaml_int(node)
+    if re.fullmatch(r"[-+]?0[0-7_]+", node.value):
+        value = OctalNumber(value)
+        value.text = node.value
+    return value
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class _DuplicateKey(Exception):

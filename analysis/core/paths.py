@@ -59,19 +59,46 @@ def default_mirror() -> Path | None:
     return Path(value) if value else None
 
 
+def export_committed(dest: Path, *folders: str) -> Path:
+    """Write what git's HEAD holds of ``folders`` (``"config"``, ``"data"``) below ``dest``, whatever the
+    working copy holds now: the tests and benchmarks build from the committed configuration, codebooks and
+    published figures, never from a researcher's edits (``source: real``, a codebook alias). Outside a git
+    checkout the working tree's files are copied instead."""
+    import io
+    import shutil
+    import subprocess
+    import tarfile
+
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", "--", *folders], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        for folder in folders:
+            shutil.copytree(ROOT / folder, dest / folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("processed", ".state", "private", "__pycache__"))
+        return dest
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
 def copy_committed_data(dest: Path) -> Path:
     """Seed a fresh data directory with what git holds of ``data/``: catalog entries, published
-    figures, codebooks and the synthetic twin (tests and benchmarks build in such copies)."""
+    figures, codebooks and the synthetic twin (tests and benchmarks build in such copies). The files
+    come from the last commit (``export_committed``), not from the working copy."""
     import shutil
+    import tempfile
 
-    src = ROOT / "data"
-    for path in src.rglob("*"):
-        rel = path.relative_to(src)
-        committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
-        if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+    with tempfile.TemporaryDirectory(prefix="gino-committed-") as tmp:
+        src = export_committed(Path(tmp), "data") / "data"
+        for path in src.rglob("*"):
+            rel = path.relative_to(src)
+            committed_dir = rel.parts[:2] in (("raw", "published"), ("raw", "codebooks"), ("raw", "synthetic"))
+            if path.is_file() and (path.name.endswith(".meta.yaml") or committed_dir):
+                target = dest / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
     (dest / "processed").mkdir(parents=True, exist_ok=True)
     return dest
 

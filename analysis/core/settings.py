@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +77,26 @@ def load_survey_settings(path: Path | None = None) -> SurveySettings:
         raise ManyInputErrors([format_problem(path, f"a file for {d} under 'real' (source: real reads every "
                                                     "survey from its real export)", key=f"real.{d}")
                                for d in missing])
-    files = {d: paths.raw(real[d]) for d in DATASETS}  # an absolute path stays absolute
+    problems = [line for d in DATASETS if (line := _path_problem(path, d, real[d]))]
+    if problems:
+        raise ManyInputErrors(problems)
+    # relative to data/raw; an absolute path, or one from the home directory (~/…), stays as it is
+    files = {d: paths.raw(Path(real[d]).expanduser()) for d in DATASETS}
     return SurveySettings(doc.source, files)
+
+
+def _path_problem(path: Path, dataset: str, text: str) -> str | None:
+    """A Windows path (backslashes, a drive letter) on a system whose paths use '/': one line saying so."""
+    backslash = chr(92)
+    if os.sep == backslash or not (backslash in text or re.match(r"[A-Za-z]:", text)):
+        return None
+    name = re.split(r"[/\\]", text)[-1]
+    if re.match(r"[A-Za-z]:", text) or text.startswith(backslash * 2):
+        fix = f"this is a path on a Windows computer: copy the file into data/raw/private/ and write private/{name}"
+    else:
+        fix = f"this is written with Windows' backslashes: write {text.replace(backslash, '/')!r}"
+    return format_problem(path, f"a path with '/' between folders, relative to data/raw/ or absolute; {fix}",
+                          key=f"real.{dataset}", value=text)
 
 
 def reference_year(grid_layer: str) -> int:

@@ -97,6 +97,13 @@ def parse_regions(doc: dict, path: Path, known_kommuner: set[str] | None = None)
     for rid in map(str, extent):
         if rid not in regions:
             raise InputError(path, have, key="map_extent", value=rid)
+    outside = _outside(regions[study], [regions[str(r)] for r in extent], known_kommuner)
+    if extent and outside:
+        raise InputError(path, f"regions that contain the study region {study!r}, but its "
+                               f"{', '.join(outside[:4])}{', …' if len(outside) > 4 else ''} lie outside them (the maps "
+                               "would show other counties than the study's): add the study region to map_extent, or "
+                               "delete map_extent to show the counties the study region lies in",
+                         key="map_extent", value=", ".join(map(str, extent)))
     town = doc.get("reference_town")
     if town is not None:
         town = str(town)
@@ -111,6 +118,22 @@ def parse_regions(doc: dict, path: Path, known_kommuner: set[str] | None = None)
             raise InputError(path, have, key=f"survey_regions.{dataset}", value=rid)
     return RegionConfig(study, comparisons, regions, tuple(map(str, extent)), town,
                         {str(d): str(r) for d, r in surveys.items()})
+
+
+def _outside(study: Region, extent: list[Region], known: set[str] | None) -> list[str]:
+    """The parts of the study region (kommun codes, län codes, 'all') that no region of the map extent covers."""
+    if any(r.all for r in extent):
+        return []
+    kommuner = {k for r in extent for k in r.kommuner}
+    lan = {code for r in extent for code in r.lan}
+    if study.all:
+        return ["municipalities (all of Sweden)"]
+    outside = [f"kommun {k}" for k in study.kommuner if k not in kommuner and k[:2] not in lan]
+    for code in study.lan:
+        members = {k for k in known or () if k.startswith(code)}
+        if code not in lan and not (members and members <= kommuner):
+            outside.append(f"län {code}")
+    return outside
 
 
 def load_regions(path: Path | None = None, known_kommuner: set[str] | None = None) -> RegionConfig:

@@ -43,12 +43,15 @@ def integer(min_value: int | None = None, max_value: int | None = None) -> pa.Ch
     return pa.Check(ok, error=expected)
 
 
-def number(min_value: float | None = None) -> pa.Check:
-    expected = "a number" + (f" >= {min_value}" if min_value is not None else "")
+def number(min_value: float | None = None, above: bool = False) -> pa.Check:
+    """Text that parses as a number, at least ``min_value`` (above it, with ``above``)."""
+    expected = "a number" + (f" {'>' if above else '>='} {min_value}" if min_value is not None else "")
 
     def ok(s: pd.Series) -> pd.Series:
         x = _numeric(s)
-        return x.notna() & (x >= min_value) if min_value is not None else x.notna()
+        if min_value is None:
+            return x.notna()
+        return x.notna() & ((x > min_value) if above else (x >= min_value))
 
     return pa.Check(ok, error=expected)
 

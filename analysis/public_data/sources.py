@@ -15,10 +15,12 @@ import pandas as pd
 import pandera.pandas as pa
 import pyogrio
 
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, ManyInputErrors
+from analysis.public_data.consistency import area_problems
 from analysis.public_data.schemas import KOMMUN_CODE, integer, matches, number, one_of, text_column, validate
 
 CRS = "EPSG:3006"
+AREA_WATER = ("inlandsvatten_exkl_4_storsta_km2_2015", "havsvatten_km2_2015")  # the areas file's water columns
 POPULATION_COLUMN = re.compile(r"folkmangd_(\d{4})_(\d{2})_(\d{2})")
 SEXES = ("män", "kvinnor")
 
@@ -170,15 +172,21 @@ def read_land_use(path: Path, known: set[str]) -> pd.DataFrame:
 def read_areas(path: Path, known: set[str]) -> pd.DataFrame:
     """Total and land area per kommun (km², 1 January 2015)."""
     raw = read_csv_text(path)
+    water = [c for c in AREA_WATER if c in raw.columns]
     schema = pa.DataFrameSchema({
         "kommun_kod": text_column(KOMMUN_CODE, _known(known)),
-        "total_areal_km2_2015": text_column(number(0)),
-        "landareal_km2_2015": text_column(number(0)),
+        "total_areal_km2_2015": text_column(number(0, above=True)),
+        "landareal_km2_2015": text_column(number(0, above=True)),
+        **{c: text_column(number(0)) for c in water},
     }, unique=["kommun_kod"], report_duplicates="all")
     validate(raw, schema, path)
     missing = sorted(known - set(raw["kommun_kod"]))
     if missing:
         raise InputError(path, f"a row for every kommun (missing: {', '.join(missing[:5])})", column="kommun_kod")
+    numbers = raw[["kommun_kod"]].join(raw[["total_areal_km2_2015", "landareal_km2_2015", *water]].apply(pd.to_numeric))
+    problems = area_problems(numbers, path, "total_areal_km2_2015", "landareal_km2_2015", water)
+    if problems:
+        raise ManyInputErrors(problems)
     return pd.DataFrame({
         "kommun_kod": raw["kommun_kod"],
         "total_area_km2": pd.to_numeric(raw["total_areal_km2_2015"]),
@@ -252,3 +260,16 @@ def read_published_facts(path: Path) -> pd.DataFrame:
         raise InputError(path, "a number for a numeric comparison", row=i + 2, column="published_value",
                          value=raw["published_value"].iloc[i])
     return raw
+
+
+def read_national_population(path: Path) -> pd.DataFrame:
+    """SCB's published national population totals (reference_date, population, tolerance, source), as data."""
+    raw = read_csv_text(path)
+    schema = pa.DataFrameSchema({
+        "reference_date": text_column(matches(r"\d{4}-\d{2}-\d{2}", "a date such as 2019-12-31")),
+        "population": text_column(integer(1)),
+        "tolerance": text_column(integer(0)),
+        "source": text_column(),
+    }, unique=["reference_date"], report_duplicates="all")
+    validate(raw, schema, path)
+    return raw.assign(population=as_int(raw["population"]), tolerance=as_int(raw["tolerance"]))

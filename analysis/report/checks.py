@@ -36,7 +36,8 @@ def validate_raw() -> list[str]:
 
 
 def _validate_content() -> list[str]:
-    from analysis.public_data.sources import (  # geopandas and the readers: only when something is validated
+    from analysis.public_data.snapshot_checks import check_consistency  # geopandas and the readers: only
+    from analysis.public_data.sources import (  # when something is validated
         read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
     )
 
@@ -49,9 +50,13 @@ def _validate_content() -> list[str]:
     lan = read_lan(catalog["lan_boundaries"].path, catalog["lan_boundaries"].meta["layer"])
     lines.append(f"lan_boundaries: {len(lan)} län")
     pop, date = read_population(catalog[settings.population_snapshot].path, known)
-    lines.append(f"{settings.population_snapshot}: {pop['population'].sum():,} inhabitants on {date}".replace(",", " "))
-    lines.append(f"land_use_2015: {len(read_land_use(catalog['land_use_2015'].path, known))} kommuner")
-    lines.append(f"areas_2015: {len(read_areas(catalog['areas_2015'].path, known))} kommuner")
+    land_use, areas = read_land_use(catalog["land_use_2015"].path, known), read_areas(catalog["areas_2015"].path, known)
+    check_consistency(pop, date, catalog[settings.population_snapshot].path, land_use, areas,
+                      catalog["land_use_2015"].path, catalog["areas_2015"].path)
+    lines.append(f"{settings.population_snapshot}: {pop['population'].sum():,} inhabitants on {date}, as SCB "
+                 "published".replace(",", " "))
+    lines.append(f"land_use_2015: {len(land_use)} kommuner, land area as in areas_2015")
+    lines.append(f"areas_2015: {len(areas)} kommuner, total = land + water")
     lines.append(f"tatorter_2020: {len(read_tatorter(catalog['tatorter_2020'].path, known))} tätorter")
     for grid in grid_snapshots():
         for layer in settings.grid_layers:

@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis.core import paths
 from analysis.public_data.catalog import snapshot
 from analysis.core.settings import load_settings, settings_path
+from analysis.public_data.snapshot_checks import national_population_path
 
 SNAPSHOTS = ["kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015", "tatorter_2020"]
 
@@ -17,7 +18,8 @@ def snapshot_ids() -> list[str]:
 
 
 def inputs() -> list[Path]:
-    return [snapshot(i).path for i in snapshot_ids()] + [paths.config_dir() / "regions.yaml", settings_path()]
+    return [snapshot(i).path for i in snapshot_ids()] + [paths.config_dir() / "regions.yaml", settings_path(),
+                                                          national_population_path()]
 
 
 def outputs() -> list[Path]:
@@ -34,6 +36,7 @@ def run() -> None:
     from analysis.core.files import write_csv, write_geoparquet, write_json
     from analysis.public_data.geography import mark_centres, municipal_areas, tatort_summary
     from analysis.public_data.regions import load_regions, membership
+    from analysis.public_data.snapshot_checks import check_consistency
     from analysis.public_data.sources import read_areas, read_kommuner, read_lan, read_land_use, read_population, read_tatorter
 
     snaps = {i: snapshot(i) for i in snapshot_ids()}
@@ -46,6 +49,8 @@ def run() -> None:
     population, population_date = read_population(snaps[settings.population_snapshot].path, known)
     land_use = read_land_use(snaps["land_use_2015"].path, known)
     areas = read_areas(snaps["areas_2015"].path, known)
+    check_consistency(population, population_date, snaps[settings.population_snapshot].path, land_use, areas,
+                      snaps["land_use_2015"].path, snaps["areas_2015"].path)
     tatorter = mark_centres(read_tatorter(snaps["tatorter_2020"].path, known, snaps["tatorter_2020"].meta["layer"]))
     regions = load_regions(known_kommuner=known)
 
@@ -84,3 +89,4 @@ def run() -> None:
                            "publisher": s.meta["publisher"], "licence": s.meta["licence"]}
                     for s in snaps.values()},
     })
+

@@ -6,6 +6,7 @@ Every problem in every file is reported before anything is written; each output 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from analysis.core import paths
@@ -41,18 +42,20 @@ def run() -> None:
         raise GinoError(f"{display_path(survey_settings_path())}: expected the configured survey exports "
                         f"(source: {settings.source}), but {len(missing)} of {len(settings.files)} are missing: {shown} "
                         "(put the files there, or correct the paths under 'real')")
-    frames, problems = {}, []
+    frames, problems, notes = {}, [], []
     # Real exports may hold the municipalities of the configured regions; the twin those of its codebook.
     codebooks = {d: scoped_codebook(c, settings.source) for d, c in load_codebooks().items()}
     for dataset, file in settings.files.items():
         try:
-            frames[dataset] = load_survey(file, codebooks[dataset]).assign(data_source=settings.source)
+            frames[dataset] = load_survey(file, codebooks[dataset], notes=notes).assign(data_source=settings.source)
         except ManyInputErrors as exc:
             problems += exc.problems
         except GinoError as exc:
             problems.append(str(exc))
     if problems:
         raise ManyInputErrors(problems)
+    for note in notes:  # information, not a problem (SPSS labels of codes no respondent has)
+        sys.stderr.write(f"  note        {note}\n")
     for dataset, frame in frames.items():
         with atomic_path(paths.processed(f"{dataset}.parquet")) as tmp:
             frame.to_parquet(tmp, index=False, compression="zstd")

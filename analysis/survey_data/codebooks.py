@@ -126,6 +126,7 @@ def load_codebook(dataset_or_path: str | Path) -> Codebook:
     for name in names:
         if names.count(name) > 1 or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise InputError(path, "unique snake_case variable names", key="variables", value=name)
+    _check_names(path, variables, tuple(str(x) for x in doc.get("ignore_columns", []) or []))
     for role, name in doc["identifiers"].items():
         if name not in names:
             raise InputError(path, f"an identifier naming one of the variables", key=f"identifiers.{role}",
@@ -141,6 +142,34 @@ def load_codebook(dataset_or_path: str | Path) -> Codebook:
     )
 
 
+def _check_names(path: Path, variables: tuple[Variable, ...], ignored: tuple[str, ...]) -> None:
+    """A column name must lead to one variable: an alias (or name) on two variables, or a scale's label or alias
+    on two answers, would be read as whichever comes last; an ignored column must not be a variable's."""
+    owner: dict[str, str] = {}
+    for v in variables:
+        for alias in (v.name, *v.aliases):
+            key = normalise(alias)
+            if owner.get(key, v.name) != v.name:
+                raise InputError(path, f"each column name on one variable, but {alias!r} names both {owner[key]!r} "
+                                       f"and {v.name!r}: an export column so named could be either; keep it on one",
+                                 key=f"variables.{v.name}.aliases", value=alias)
+            owner[key] = v.name
+    for column in ignored:
+        if normalise(column) in owner:
+            raise InputError(path, f"columns that no variable reads, but {column!r} names the variable "
+                                   f"{owner[normalise(column)]!r}: remove it from ignore_columns or from the variable",
+                             key="ignore_columns", value=column)
+    for scale in {v.scale.id: v.scale for v in variables if v.scale is not None}.values():
+        meaning: dict[str, object] = {}
+        for code, label in scale.all_labels.items():
+            for text in (label, *scale.aliases.get(code, ())):
+                key = normalise(text)
+                if meaning.get(key, code) != code:
+                    raise InputError(path, f"each label or alias on one answer, but {text!r} names both {meaning[key]} "
+                                           f"and {code}: keep it on one", key=f"scales.{scale.id}", value=text)
+                meaning[key] = code
+
+
 def load_codebooks() -> dict[str, Codebook]:
     return {name: load_codebook(name) for name in DATASETS}
 
@@ -151,6 +180,9 @@ def _scale(path: Path, sid: str, spec: dict) -> Scale:
     text_codes = spec.get("text_codes", False)
 
     def code(value):
+        if text_codes and hasattr(value, "text"):  # config_yaml.OctalNumber: 0114 read as octal 76
+            raise InputError(path, f'a code in quotes ("{value.text}"): without quotes YAML reads {value.text} as the '
+                                   f"octal number {int(value)}", key=f"scales.{sid}", value=value.text)
         return str(value) if text_codes else int(value)
 
     try:

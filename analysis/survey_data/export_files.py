@@ -7,13 +7,15 @@ CSV file (header = 1), the row of the Excel sheet, or the case number of an SPSS
 
 Files that are not what their name says (an old .xls renamed .xlsx), and the layouts people
 make by hand (a title above the header, a two-row header, a cover sheet, double-encoded text)
-are refused with a message naming the likely cause and the fix. The readers are in
-``analysis.survey_data.readers``.
+are refused with a message naming the likely cause and the fix. The readers are
+``analysis.survey_data.csv_reader`` (streamed, in batches of rows), ``xlsx_reader`` (calamine) and
+``readers`` (SPSS); ``docs/survey-data.md`` describes them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,24 +42,43 @@ HEADER_SEARCH_ROWS = 10  # how far below the first row a misplaced header is loo
 MOJIBAKE = re.compile(r"[\u00c2-\u00df][\u0080-\u00bf\u0152-\u0161\u0178-\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 
 
+BATCH_ROWS = 200_000  # rows validated at a time: a large export is read in bounded memory
+
+
 @dataclass
 class Export:
-    """A survey export as text: ``cells`` indexed by the file's row numbers (SPSS: case numbers)."""
+    """A survey export as text. ``columns`` is the header; ``read_batches(n)`` yields the rows below it, ``n`` at a
+    time, as text cells with columns by position, indexed by the file's row numbers (SPSS: case numbers)."""
 
     path: Path
-    cells: pd.DataFrame
+    columns: list[str]
+    read_batches: Callable[[int], Iterator[pd.DataFrame]]
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # SPSS: column -> code -> label
     user_missing: dict[str, list[str]] = field(default_factory=dict)  # SPSS: column -> codes declared missing
 
+    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        """The respondents' rows, ``rows`` at a time: cells stripped, blank rows (trailing or separating) left out."""
+        for batch in self.read_batches(rows):
+            batch = batch.apply(lambda column: column.str.strip())
+            batch = batch[~batch.eq("").all(axis=1)]
+            if len(batch):
+                yield batch
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """Every respondent's row at once, with the header's column names (for small files)."""
+        frames = list(self.batches())
+        cells = pd.concat(frames) if frames else pd.DataFrame(columns=range(len(self.columns)), dtype=str)
+        return cells.set_axis(self.columns, axis=1)
+
 
 def read_export(path: Path, known_columns: set[str] | None = None) -> Export:
-    """The export at ``path`` as text cells; unreadable files raise a one-line ``InputError``.
+    """The export at ``path``, its header read and its rows ready to be read in batches; a file that cannot be
+    read raises a one-line ``InputError`` (here, or while its batches are read).
 
     ``known_columns`` (normalised column names the codebook knows) lets the reader recognise a
     header that is not on the first row, and an answers sheet that is not the first sheet.
     """
-    from analysis.survey_data import readers as survey_readers
-
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "a survey export file, but this path is a directory (name the file inside it)")
@@ -72,24 +93,25 @@ def read_export(path: Path, known_columns: set[str] | None = None) -> Export:
         raise InputError(path, "a survey export with a header row and respondents, but the file is empty")
     _check_content_matches_suffix(path, suffix)
     if suffix in CSV_SUFFIXES:
-        export = survey_readers.read_csv(path, known_columns)
-    elif suffix == ".xlsx":
-        export = survey_readers.read_xlsx(path, known_columns)
-    else:
-        export = survey_readers.read_sav(path)
-    export.cells = export.cells.apply(lambda col: col.str.strip())
-    blank = export.cells.eq("").all(axis=1)
-    export.cells = export.cells[~blank]  # trailing or separating blank lines are not respondents
-    if export.cells.empty:
-        raise InputError(path, "at least one respondent below the header row")
-    check_mojibake(path, export.cells)
-    return export
+        from analysis.survey_data.csv_reader import read_csv
+
+        return read_csv(path, known_columns)
+    if suffix == ".xlsx":
+        from analysis.survey_data.xlsx_reader import read_xlsx
+
+        return read_xlsx(path, known_columns)
+    from analysis.survey_data.readers import read_sav
+
+    return read_sav(path)
 
 
 def _check_content_matches_suffix(path: Path, suffix: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(512)
     found = next((what for magic, what in MAGIC.items() if head.startswith(magic)), None)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and _encrypted(path):  # Office encrypts a workbook into such a file
+        raise InputError(path, "a workbook without a password, but this one is password-protected (Excel encrypts "
+                               "the whole file): open it in Excel, remove the password and save it again")
     wanted = {".xlsx": b"PK\x03\x04", ".sav": b"$FL2"}.get(suffix)
     if wanted is not None and head.startswith(wanted):
         return
@@ -103,6 +125,18 @@ def _check_content_matches_suffix(path: Path, suffix: str) -> None:
            ".csv": "rename it to the suffix of its format, or save it as CSV UTF-8",
            ".txt": "rename it to the suffix of its format, or save it as CSV UTF-8"}[suffix]
     raise InputError(path, f"a {suffix} file, but the content is {found} with a renamed suffix: {fix}")
+
+
+def _encrypted(path: Path) -> bool:
+    """An OLE2 compound file holding an encrypted Office document (its stream 'EncryptedPackage')."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with open(path, "rb") as fh:
+        tail = b""
+        while block := fh.read(1 << 20):
+            if marker in tail + block:
+                return True
+            tail = block[-len(marker):]
+    return False
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -119,8 +153,8 @@ def _mojibake_message(repaired: str) -> str:
             "before saving")
 
 
-def check_text_mojibake(path: Path, text: str) -> None:
-    """The first double-encoded word in a text file, with its line."""
+def mojibake_in_text(path: Path, text: str, first_row: int = 1) -> InputError | None:
+    """The first double-encoded word in a text file (or a part of it starting on ``first_row``), as an error."""
     for match in MOJIBAKE.finditer(text):
         start = max(text.rfind(sep, 0, match.start()) for sep in ",;\n\r\"") + 1
         ends = [i for i in (text.find(sep, match.end()) for sep in ",;\n\r\"") if i >= 0]
@@ -129,8 +163,9 @@ def check_text_mojibake(path: Path, text: str) -> None:
             repaired = word.encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        row = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + 1
-        raise InputError(path, _mojibake_message(repaired), row=row, value=word)
+        row = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + first_row
+        return InputError(path, _mojibake_message(repaired), row=row, value=word)
+    return None
 
 
 def check_mojibake(path: Path, cells: pd.DataFrame) -> None:

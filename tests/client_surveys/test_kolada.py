@@ -187,11 +187,11 @@ def test_real_poster_reconciliation(kolada_values):
     """Under the stated rule three poster statements conflict; truncation plus 'påverka hjälp' fits all six."""
     from analysis.survey_data.kolada_reconcile import poster_figures
     from analysis.survey_data.published import read_published_survey_figures
-    from conftest import ROOT
+    from conftest import DATA
 
     names = dict(zip(kolada_values["kommun_kod"], kolada_values["municipality"]))
     pairs = candidate_pairs(client_survey_values(kolada_values, 2018), GINO_2018, names, 2018)
-    figures = read_published_survey_figures(ROOT / "data/raw/published/survey_figures.csv")
+    figures = read_published_survey_figures(DATA / "raw/published/survey_figures.csv")
     result = poster_consistency(pairs, poster_figures(figures))
     stated = result[result["rule"] == "avrundning"].set_index("figure_id")
     assert set(stated.index[~stated["consistent"]]) == {"cs2018_information", "cs2018_understanding", "cs2018_views"}

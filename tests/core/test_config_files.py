@@ -16,9 +16,9 @@ import pytest
 from analysis.survey_data.codebooks import load_codebook
 from analysis.core.config_schema import check_config_dir
 from analysis.core.errors import GinoError, ManyInputErrors
-from conftest import CONFIG, ROOT
+from conftest import CONFIG, DATA
 
-CODEBOOK = ROOT / "data" / "raw" / "codebooks" / "client_survey_2019.yaml"
+CODEBOOK = DATA / "raw" / "codebooks" / "client_survey_2019.yaml"
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,39 @@ CONFIG_CASES = [
                ("key 'years': value 2019; expected a list such as [a, b], not a number",)),
     ConfigCase("missing codes as text", "codebook", "`codes: [Ej svar]`", sub("codes: [-1, 99]", "codes: [Ej svar]"),
                ("key 'missing.codes.0': value 'Ej svar'; expected a whole number, not text",)),
+    # issue 23: mistakes whose cause the message must name
+    ConfigCase("kommun code read as octal", "regions.yaml", "`kommuner: [0114, ...]`, a leading zero without quotes",
+               sub('kommuner: ["2417", "2418"', 'kommuner: [0114, "2418"'),
+               ("key 'regions.gino.kommuner.0': value '0114'; expected text in quotes (\"0114\"): without quotes "
+                "YAML reads 0114 as the octal number 76",)),
+    ConfigCase("län code read as octal", "regions.yaml", "`lan: [024]` without quotes", sub('lan: ["24"]', "lan: [024]"),
+               ("key 'regions.vasterbotten.lan.0': value '024'; expected text in quotes (\"024\"): without quotes YAML "
+                "reads 024 as the octal number 20",)),
+    ConfigCase("municipality code read as octal", "codebook", '`0114: Upplands Väsby` in the kommun scale, unquoted',
+               sub('      "2417": Norsjö\n', '      "2417": Norsjö\n      0114: Upplands Väsby\n'),
+               ("key 'scales.kommun': value '0114'; expected a code in quotes (\"0114\"): without quotes YAML reads 0114 "
+                "as the octal number 76",)),
+    ConfigCase("alias on two questions", "codebook", "`aliases: [fråga 5]` on both contact_ease and information_ease",
+               lambda t: t.replace("    label: Lätt att få kontakt med socialsekreteraren\n",
+                                   "    label: Lätt att få kontakt med socialsekreteraren\n    aliases: [fråga 5]\n")
+               .replace("    label: Lätt att förstå informationen\n",
+                        "    label: Lätt att förstå informationen\n    aliases: [Fråga 5]\n"),
+               ("key 'variables.information_ease.aliases': value 'Fråga 5'; expected each column name on one variable, "
+                "but 'Fråga 5' names both 'contact_ease' and 'information_ease': an export column so named could be "
+                "either; keep it on one",)),
+    ConfigCase("alias naming another variable", "codebook", "`aliases: [år, kön]` on year, while `kön` is an alias of sex",
+               sub("    aliases: [år]\n", "    aliases: [år, kön]\n"),
+               ("key 'variables.sex.aliases': value 'kön'; expected each column name on one variable, but 'kön' names "
+                "both 'year' and 'sex'",)),
+    ConfigCase("alias on two answers", "codebook", "`Vet ej` as an alias of 4 and of 9 in scale ease",
+               sub("aliases: {1: [Mycket lätt], 4: [Mycket svårt], 9: [Vet ej]}",
+                   "aliases: {1: [Mycket lätt], 4: [Mycket svårt, Vet ej], 9: [Vet ej]}"),
+               ("key 'scales.ease': value 'Vet ej'; expected each label or alias on one answer, but 'Vet ej' names both "
+                "4 and 9: keep it on one",)),
+    ConfigCase("ignored column that is a variable", "codebook", "`ignore_columns: [Kön]`",
+               sub("ignore_columns: []", "ignore_columns: [Kön]"),
+               ("key 'ignore_columns': value 'Kön'; expected columns that no variable reads, but 'Kön' names the "
+                "variable 'sex': remove it from ignore_columns or from the variable",)),
     ConfigCase("codebook in Windows-1252", "codebook", "saved as Windows-1252", encoded("cp1252"),
                ("expected UTF-8 text, but the file looks like Windows-1252 (ANSI)",)),
 ]
@@ -168,7 +201,7 @@ def test_config_mistake_is_one_line_naming_file_key_and_expectation(tmp_path, ca
 
 def test_committed_config_and_codebooks_pass_their_schemas():
     check_config_dir(CONFIG)
-    for path in (ROOT / "data" / "raw" / "codebooks").glob("*.yaml"):
+    for path in (DATA / "raw" / "codebooks").glob("*.yaml"):
         load_codebook(path)
 
 

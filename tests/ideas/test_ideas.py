@@ -8,7 +8,7 @@ import pytest
 from analysis.core.errors import GinoError
 from analysis.ideas.inventory import idea_count_table, idea_counts, idea_table, read_ideas
 from analysis.ideas.figures import idea_count_figure
-from conftest import ROOT
+from conftest import DATA
 
 HEADER = "idea_id,level1,level2,position,text,source"
 SUBHEADINGS = {
@@ -53,7 +53,7 @@ def test_idea_table_has_swedish_columns_in_file_order():
 
 
 def test_committed_ideas_validate_with_the_reports_headings():
-    ideas = read_ideas(ROOT / "data" / "raw" / "published" / "ideas.csv")
+    ideas = read_ideas(DATA / "raw" / "published" / "ideas.csv")
     headings = {level1: list(dict.fromkeys(group["level2"])) for level1, group in ideas.groupby("level1", sort=False)}
     assert list(headings) == list(SUBHEADINGS)
     assert headings == SUBHEADINGS
@@ -65,7 +65,7 @@ def test_committed_ideas_validate_with_the_reports_headings():
 
 
 def test_figure_has_one_bar_per_subheading():
-    ideas = read_ideas(ROOT / "data" / "raw" / "published" / "ideas.csv")
+    ideas = read_ideas(DATA / "raw" / "published" / "ideas.csv")
     fig = idea_count_figure(idea_counts(ideas))
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [s for subs in SUBHEADINGS.values() for s in subs]

@@ -45,6 +45,21 @@ def test_every_survey_corpus_file_is_in_the_report(outcomes):
     assert corpus <= {o.case.case.strip("`") for o in outcomes if o.case.category == "survey export"}
 
 
+def test_every_export_accident_is_in_the_report(outcomes):
+    exports = {p.name for p in (ROOT / "tests" / "fixtures" / "surveys" / "exports").iterdir()}
+    assert exports == {o.case.case.strip("`") for o in outcomes
+                       if o.case.category == "survey export (real-format accidents)"}
+
+
+def test_the_tool_is_a_package_of_short_modules():
+    """Its cases by the input they break, the runner and the report writer, each module at most 300 lines."""
+    modules = sorted((ROOT / "tools" / "bad_input_report").glob("*.py"))
+    assert {p.stem for p in modules} >= {"base", "public_snapshots", "surveys", "configuration", "services", "runner",
+                                          "report"}
+    for path in [*modules, ROOT / "tools" / "bad_inputs.py"]:
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 300, path
+
+
 def test_every_awkward_export_and_config_case_is_in_the_report(outcomes):
     awkward = {p.name for p in (ROOT / "tests" / "fixtures" / "surveys" / "awkward").iterdir()}
     shown = {o.case.case.strip("`") for o in outcomes if o.case.category == "survey export (layout and format)"}
@@ -70,7 +85,7 @@ def test_every_case_is_a_one_line_per_problem_gino_error(outcomes):
 def test_messages_do_not_leak_temporary_paths_or_ports(outcomes):
     for o in outcomes:
         for problem in o.problems:
-            assert "gino-bad-inputs-" not in problem, problem
+            assert "gino-bad-inputs-" not in problem and "gino-test-committed-" not in problem, problem
             assert not any(f"{host}:{d}" in problem for host in ("localhost", "127.0.0.1") for d in "0123456789")
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from analysis.core.errors import GinoError
 from analysis.steps import surveys as survey_step
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import CONFIG, DATA, copy_committed_data, gino
 
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"
 REAL = {"innovation_climate_2017": "private/innovation_2017.csv", "client_survey_2018": "private/client_2018.csv",
         "client_survey_2019": "private/client_2019.csv"}
 
@@ -51,6 +51,12 @@ def test_real_exports_that_differ_from_the_report_are_information_not_a_stop(bui
     assert 0 < differ < total
     assert proc.stdout.strip().splitlines()[-1].startswith("check: passed")
     assert "Traceback" not in proc.stderr
+    # The account agrees with the data it summarises (issue 23: not "43 of 61 differ" then "60 of 61 reproduced").
+    comparison = pd.read_csv(data / "processed" / "published_survey_figures_comparison.csv", dtype=str)
+    assert reproduced == int(comparison["passed"].eq("True").sum()) and total == len(comparison)
+    kolada = pd.read_csv(data / "processed" / "kolada_survey_comparison.csv", dtype=str)
+    agree = int(kolada["passed"].str.lower().eq("true").sum())
+    assert sum(f"Kolada: {agree} of {len(kolada)} municipality values" in line for line in proc.stdout.splitlines()) == 1
 
 
 def test_every_missing_configured_export_is_named_in_one_line(tmp_path, monkeypatch):

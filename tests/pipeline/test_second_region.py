@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import ROOT, copy_committed_data, gino
+from conftest import CONFIG, ROOT, copy_committed_data, gino
 
 FORTE = {"1440": "Ale", "1441": "Lerum", "1482": "Kungälv", "0662": "Gislaved", "0682": "Nässjö", "0685": "Vetlanda"}
 REGIONS_YAML = """
@@ -54,7 +54,7 @@ def forte(tmp_path_factory, mirror):
     """A data directory and a configuration directory for the second region, built from the mirror."""
     root = tmp_path_factory.mktemp("forte")
     config = root / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(CONFIG, config)
     (config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
     data = copy_committed_data(root / "data")
     env = {"GINO_CONFIG_DIR": str(config)}

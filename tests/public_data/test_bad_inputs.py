@@ -244,7 +244,7 @@ def test_areas_duplicated_kommun(tmp_path):
 def test_areas_negative_land_area(tmp_path):
     path = write_csv(tmp_path, ["2425,2799.75,-1", "2481,5943.19,5595.69"], AREAS_HEADER, name="areas.csv")
     lines = raises_on(ManyInputErrors, read_areas, path, KNOWN)
-    assert lines == [f"{path}, row 2, column 'landareal_km2_2015': value '-1'; expected a number >= 0"]
+    assert lines == [f"{path}, row 2, column 'landareal_km2_2015': value '-1'; expected a number > 0"]
 
 
 # --- GeoPackages ---------------------------------------------------------------------------------

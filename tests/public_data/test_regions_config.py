@@ -46,9 +46,9 @@ def test_defaults_map_the_study_regions_counties_and_measure_to_their_largest_mu
 
 
 def test_configured_map_extent_and_reference_town():
-    area = study_area(parse(map_extent=["c", "t"], reference_town="0301"), MUNICIPALITIES, TATORTER,
+    area = study_area(parse(map_extent=["c", "t", "s"], reference_town="0301"), MUNICIPALITIES, TATORTER,
                       grid_lan=["01", "02"])
-    assert area.map_codes == ["0101", "0102", "0201", "0301"]  # the extent's regions plus the study region
+    assert area.map_codes == ["0101", "0102", "0201", "0301"]  # the extent's regions, the study region among them
     assert area.reference_town == "Epsilonstad" and area.grid_covers_study
     assert area.study_grid_codes == ["0101", "0201"]
 
@@ -59,6 +59,10 @@ def test_configured_map_extent_and_reference_town():
     ({"reference_town": "9999"}, "reference_town", "a known 4-digit kommun code"),
     ({"survey_regions": {"client_survey_2018": "x"}}, "survey_regions.client_survey_2018", "a region defined"),
     ({"survey_regions": ["s"]}, "survey_regions", "a mapping of survey data set to region id"),
+    pytest.param({"map_extent": ["c", "t"]}, "map_extent", "regions that contain the study region 's', but its kommun "
+                 "0201 lie outside them (the maps would show other counties than the study's)", id="partly outside"),
+    pytest.param({"map_extent": ["t"]}, "map_extent", "but its kommun 0101, kommun 0201 lie outside them",
+                 id="wholly outside"),
 ])
 def test_mistakes_in_the_new_keys_are_one_line(changes, column, expected):
     with pytest.raises(InputError) as info:

@@ -21,11 +21,11 @@ from analysis.survey_data.codebooks import DATASETS, load_codebook
 from analysis.core.errors import GinoError, InputError, ManyInputErrors, display_path
 from analysis.steps import surveys as survey_step
 from analysis.survey_data.loading import load_survey
-from conftest import CONFIG, ROOT, copy_committed_data
+from conftest import CONFIG, DATA, ROOT, copy_committed_data
 
 FIXTURES = ROOT / "tests" / "fixtures" / "surveys"
 MALFORMED = FIXTURES / "malformed"
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"
 BINARY = (".xlsx", ".sav")
 
 D17, D18, D19 = "innovation_climate_2017", "client_survey_2018", "client_survey_2019"
@@ -97,7 +97,9 @@ CASES = [
         "<file>, row 2: expected one text encoding throughout, but row 2 is UTF-8 and row 3 is Windows-1252 "
         "(save the file again with a single encoding)",)),
     Case("invalid_bytes_2018.csv", D18, InputError, (r"<file>, row 3: value b'\x81'; expected UTF-8 or Windows-1252 text",)),
-    Case("corrupt_2017.xlsx", D17, InputError, ("<file>: expected a readable Excel workbook (BadZipFile)",)),
+    Case("corrupt_2017.xlsx", D17, InputError, (
+        "<file>: expected a readable Excel workbook, but the file is damaged: its bytes are not the zip archive "
+        "every .xlsx file is, nor any other format recognised; export it again (BadZipFile)",)),
     Case("corrupt_2018.sav", D18, InputError, ("<file>: expected a readable SPSS .sav file (ReadstatError)",)),
     Case("unsupported_suffix_2018.json", D18, InputError, (
         "<file>: expected a survey export ending in .csv, .txt, .xlsx, .sav",)),

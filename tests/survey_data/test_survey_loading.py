@@ -14,9 +14,9 @@ import pytest
 from analysis.survey_data.codebooks import DATASETS, load_codebook
 from analysis.core.errors import GinoError, InputError, ManyInputErrors
 from analysis.survey_data.loading import load_survey
-from conftest import CONFIG, ROOT
+from conftest import CONFIG, DATA
 
-SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+SYNTHETIC = DATA / "raw" / "synthetic"
 
 
 def synthetic_csv(dataset: str) -> Path:
@@ -119,7 +119,7 @@ def test_optional_year_column_takes_the_codebook_default(tmp_path):
 
 def test_codebook_alias_lets_a_researcher_rename_a_column_without_code(tmp_path):
     codebook_path = tmp_path / "client_survey_2019.yaml"
-    text = (ROOT / "data/raw/codebooks/client_survey_2019.yaml").read_text(encoding="utf-8")
+    text = (DATA / "raw/codebooks/client_survey_2019.yaml").read_text(encoding="utf-8")
     codebook_path.write_text(text.replace("label: Kön\n", "label: Kön\n    aliases: [Kön, Fråga 1]\n")
                              .replace("    aliases: [kön]\n", ""), encoding="utf-8")
     df = pd.read_csv(synthetic_csv("client_survey_2019"), dtype=str, keep_default_na=False)
@@ -141,7 +141,7 @@ def test_codebook_alias_lets_a_researcher_rename_a_column_without_code(tmp_path)
 ])
 def test_codebook_mistakes_are_one_line(tmp_path, edit, expected):
     path = tmp_path / "client_survey_2019.yaml"
-    path.write_text(edit((ROOT / "data/raw/codebooks/client_survey_2019.yaml").read_text(encoding="utf-8")),
+    path.write_text(edit((DATA / "raw/codebooks/client_survey_2019.yaml").read_text(encoding="utf-8")),
                     encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_codebook(path)

@@ -17,7 +17,7 @@ from analysis.public_data.residence import distance_band, road_km, sample_reside
 from analysis.survey_data.published import Share, measure, passes, round_half_up
 from analysis.survey_data.allocation import allocate, assign_answers, largest_remainder
 from analysis.survey_data.synthetic_travel import preference_probabilities
-from conftest import ROOT, gino
+from conftest import DATA, gino
 
 FIGURE_COLUMNS = ["figure_id", "dataset", "description", "published_value", "rule", "measure", "variable",
                   "codes", "interpretation", "source"]
@@ -182,7 +182,7 @@ def test_population_weighted_distance_to_centre():
 def test_every_published_survey_figure_is_reproduced_by_the_build(built):
     comparison = pd.read_csv(built / "processed" / "published_survey_figures_comparison.csv", dtype=str,
                              keep_default_na=False)
-    published = pd.read_csv(ROOT / "data/raw/published/survey_figures.csv", dtype=str)
+    published = pd.read_csv(DATA / "raw/published/survey_figures.csv", dtype=str)
     assert len(comparison) == len(published) >= 60
     # Every figure holds except the poster statements that no data consistent with Kolada can give
     # under the stated rule (analysis.survey_data.kolada_reconcile); those are named as conflicts, not hidden.
@@ -208,7 +208,7 @@ def test_the_twin_regenerates_byte_for_byte(built, tmp_path):
 
     data = tmp_path / "data"
     shutil.copytree(built, data)
-    committed = ROOT / "data" / "raw"
+    committed = DATA / "raw"
     for rel in ("synthetic", "published/survey_reconciliations.csv"):
         target = data / "raw" / rel
         shutil.rmtree(target) if target.is_dir() else target.unlink()
