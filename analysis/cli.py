@@ -191,8 +191,8 @@ def feedback_command(
     """Make every municipality's report, the waiting-room posters and the slide decks (reports/feedback/).
 
     With Quarto: render each document for each municipality of the study region (and the region) into
-    its own file in _site/reports/feedback/. Without Quarto: execute them all and check that no table
-    shows a cell of fewer than the disclosure threshold.
+    its own file in _site/reports/feedback/. Without Quarto: execute them all and check that every table
+    they print is registered with the disclosure audit and shows no municipality figure its plan hides.
     """
     import os
 
@@ -214,9 +214,9 @@ def feedback_command(
         if problems:
             raise ManyInputErrors(problems)
         executed = len({(job.document.stem, job.kommun) for job in jobs})
-        out.print(f"feedback: {executed} documents executed and checked (no table shows a cell under the disclosure "
-                  f"threshold); Quarto is not installed, so the {len(jobs)} files were not rendered ({render.QUARTO_INSTALL} "
-                  "and run 'gino feedback' again)")
+        out.print(f"feedback: {executed} documents executed and checked (every table registered with the disclosure "
+                  f"audit, no figure its plan hides); Quarto is not installed, so the {len(jobs)} files were not rendered "
+                  f"({render.QUARTO_INSTALL} and run 'gino feedback' again)")
         return
     env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
     for job in jobs:

@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.core import disclosure, stats
 from analysis.survey_data import published as survey_figures
 from analysis.survey_data.codebooks import Codebook
+from analysis.client_surveys import planned
 # The travel-distance analyses live in client_distance; their names stay available here.
 from analysis.client_surveys.distance import (  # noqa: F401
     DISTANCE, FORM, DISTANCE_BANDS, FORMS, DISTANCE_KM,
@@ -91,9 +92,12 @@ def distribution_by_municipality(frame: pd.DataFrame, codebook: Codebook, variab
 
 
 def collapsed_by_municipality(frame: pd.DataFrame, codebook: Codebook, variable: str,
-                              categories: dict[str, tuple[int, ...]]) -> pd.DataFrame:
+                              categories: dict[str, tuple[int, ...]], plan=None) -> pd.DataFrame:
     """Shares of a few merged answer groups (``categories``: label -> codes) per municipality,
-    of the answers in any of the groups, with Wilson intervals; small municipalities merged."""
+    of the answers in any of the groups, with Wilson intervals; small municipalities merged (with a
+    publication ``plan``: the municipalities it shows, no merged row)."""
+    if plan is not None:
+        return planned.collapsed_by_municipality(frame, codebook, variable, categories, plan)
     answers = frame[variable].astype("Int64")
     grouped = pd.Series(pd.NA, index=frame.index, dtype="string")
     for label, codes in categories.items():
@@ -125,15 +129,18 @@ def poster_values(published: pd.DataFrame | None, dataset: str) -> dict[str, int
     return {row.variable: int(row.published_value) for row in rows.itertuples(index=False)}
 
 
-def headline_indicators(frame: pd.DataFrame, codebook: Codebook, published: pd.DataFrame | None = None) -> pd.DataFrame:
+def headline_indicators(frame: pd.DataFrame, codebook: Codebook, published: pd.DataFrame | None = None,
+                        plan=None) -> pd.DataFrame:
     """The seven indicators: ``k`` answers in the two positive steps of ``n`` substantive
     answers, ``share`` with Wilson interval, the poster's ``of_ten`` ("N av 10": 10 × share
     rounded half up, computed exactly), and ``published_of_ten`` from ``published`` (the
     published survey figures table, as ``survey_figures.read_published_survey_figures``
-    returns it) where the poster gave one."""
+    returns it) where the poster gave one. With a publication ``plan``, each indicator is over the
+    plan's regional municipalities (``in_region``)."""
     rows = []
     for variable in INDICATORS:
-        share = survey_figures.share(frame, codebook, variable, list(POSITIVE))
+        part = frame if plan is None else planned.in_region(frame, codebook, plan, variable)
+        share = survey_figures.share(part, codebook, variable, list(POSITIVE))
         rows.append({"variable": variable, "label": codebook.variable(variable).label, "k": share.k, "n": share.n,
                      "of_ten": survey_figures.round_half_up(10 * share.value) if share.n else pd.NA})
     table = stats.with_wilson(pd.DataFrame(rows))
@@ -142,10 +149,12 @@ def headline_indicators(frame: pd.DataFrame, codebook: Codebook, published: pd.D
     return table
 
 
-def year_comparison(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def year_comparison(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook: Codebook,
+                    plans: tuple = (None, None)) -> pd.DataFrame:
     """Per indicator: k, n, share and Wilson interval both years, the difference 2019 − 2018
-    with Newcombe's interval and Fisher's exact p, and Holm's adjustment over the seven."""
-    first, second = headline_indicators(frame_2018, codebook), headline_indicators(frame_2019, codebook)
+    with Newcombe's interval and Fisher's exact p, and Holm's adjustment over the seven. ``plans``: a
+    publication plan per year whose regions each indicator is over (None: every respondent)."""
+    first, second = (headline_indicators(f, codebook, plan=p) for f, p in zip((frame_2018, frame_2019), plans))
     columns = ["k", "n", "share", "ci_low", "ci_high"]
     table = first[["variable", "label"]].copy()
     for year, part in ((2018, first), (2019, second)):
@@ -159,7 +168,8 @@ def year_comparison(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook
     return table.astype({f"{c}_{y}": int for c in ("k", "n") for y in (2018, 2019)})
 
 
-def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2018: Codebook) -> pd.DataFrame:
+def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2018: Codebook, plan=None,
+                  codebook_2019: Codebook | None = None) -> pd.DataFrame:
     """``year_comparison`` twice, stacked with a ``sample`` column: ``all`` (every respondent of
     each year; 2019 includes Arvidsjaur and Arjeplog, which did not take part in 2018) and
     ``common`` (only the municipalities present both years, so that a change cannot come from
@@ -171,6 +181,8 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
     correlated and the independent-samples test conservative.
     """
     key = codebook_2018.identifiers["municipality"]
+    if plan is not None:
+        return planned.compare_years(frame_2018, frame_2019, codebook_2018, codebook_2019 or codebook_2018, plan)
     common = set(frame_2018[key]) & set(frame_2019[key])
     samples = {"all": (frame_2018, frame_2019),
                "common": (frame_2018[frame_2018[key].isin(common)], frame_2019[frame_2019[key].isin(common)])}
@@ -180,6 +192,10 @@ def compare_years(frame_2018: pd.DataFrame, frame_2019: pd.DataFrame, codebook_2
     # if that difference passes the disclosure rule (positive, other and non-substantive answers).
     blank = (table["sample"] == "common") & table["variable"].isin(common_sample_hidden(frame_2018, frame_2019,
                                                                                          codebook_2018))
+    return _finish_years(table, blank)
+
+
+def _finish_years(table: pd.DataFrame, blank: pd.Series) -> pd.DataFrame:
     value_columns = [c for c in table.columns if c not in ("variable", "label", "sample") and not c.startswith("municipalities")]
     table[value_columns] = table[value_columns].astype(float).mask(blank)
     table["suppressed"] = blank
@@ -220,7 +236,7 @@ def answer_cells(frame: pd.DataFrame, codebook: Codebook, variable: str) -> pd.S
     return pd.Series({cell: int(counts.get(cell, 0)) for cell in ANSWER_CELLS})
 
 
-def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook, plan=None) -> pd.DataFrame:
     """Share positive per municipality and indicator (``k``, ``n``, ``share``, Wilson interval).
 
     Disclosure control per indicator: where any of a municipality's ``answer_cells`` holds 1–4
@@ -229,6 +245,8 @@ def indicators_by_municipality(frame: pd.DataFrame, codebook: Codebook) -> pd.Da
     regional total and nothing can be recovered by subtraction.
     """
     key, names = codebook.identifiers["municipality"], codebook.municipalities
+    if plan is not None:
+        return planned.by_municipality(frame, codebook, plan)
     forced = respondents_hidden(frame, codebook)
     rows = []
     for variable in INDICATORS:

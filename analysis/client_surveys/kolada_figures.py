@@ -20,8 +20,9 @@ BAND, MEDIAN, OWN, GROUP = "#d9d9d9", "#555555", OKABE_ITO[4], OKABE_ITO[5]
 
 MASKED = "†"
 MASKED_NOTE = ("† Antal och intervall visas inte där de positiva eller de övriga svaren är färre än fem eller "
-               "där alla svarat lika (projektets röjandeskydd gäller även tal vi räknar fram ur Koladas värden); "
-               "Koladas publicerade värde visas.")
+               "där alla svarat lika; Koladas publicerade värde visas. Antal och intervall räknas bara ur Koladas "
+               "egna värden och antal svarande och säger inget utöver dem; projektets granskning räknar Koladas "
+               "värden som offentliga, inte som projektets uppgifter.")
 
 
 def value_text(value, k, n, exact, low, high, threshold: int = THRESHOLD) -> str:

@@ -5,16 +5,13 @@ The GINO team gave every municipality its own results "i relation till det samma
 resultatet". These functions compute what such a document shows, from the survey frames and
 codebooks, without file I/O.
 
-Disclosure control is the report's own (``disclosure.protect`` over all municipalities, per
-indicator): a municipality's figure is shown exactly where the report's by-municipality table
-shows that municipality. The shown municipalities and the merged row add up to the published
-total, so neither one document (the municipality beside the region: the rest of the region is
-the region minus the municipality) nor all of them together let a cell of 1–4 be recovered by
-subtraction. Where a figure is not shown, ``reason`` says why: ``absent`` (the municipality did not
-take part), ``none`` (nobody there gave a substantive answer), ``small`` (one of its answer cells
-holds 1–4 respondents, or all its answers are in one cell, or it has no answers but is merged) or
-``merged`` (its own cells pass both rules, but it had to be merged so that another municipality's
-cells cannot be derived).
+Disclosure control follows the publication plan the build's audit chose (``analysis.core.publication_plan``,
+``docs/disclosure/threat-model.md``): a municipality's figure is shown where the plan shows it, and the
+region's figure is over the municipalities the plan puts in it (for the client surveys' indicators those
+whose figure is shown, so that the rest of the region beside a municipality is itself shown figures; no
+municipality Kolada withholds is in any sum). Where a figure is not shown, ``reason`` is the plan's code:
+``absent`` (did not take part), ``kolada`` (Kolada publishes no value: fewer than five answered) or
+``hidden`` (it would, with what is published and public, reveal a count of 1–4 or answers all alike).
 """
 
 from __future__ import annotations
@@ -22,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.client_surveys import indicators as client_survey
-from analysis.core import disclosure, stats
+from analysis.client_surveys import indicators as client_survey, planned
+from analysis.core import stats
+from analysis.core.publication_plan import Plan
 from analysis.innovation import climate as innovation
 from analysis.survey_data.codebooks import Codebook
 
@@ -58,14 +56,17 @@ def municipality_code(value) -> str | None:
     return text.zfill(4)
 
 
-def _hidden_reason(cells: pd.Series, hidden: bool, present: bool, answered: int) -> str:
-    """Why a municipality's figure is not shown ("" where it is); ``answered``: its substantive answers."""
-    if not present:
-        return "absent"
-    if hidden:  # "merged" says that its own cells pass both rules; only then is it said
-        values = np.asarray(cells, dtype=float)
-        return "small" if disclosure.fails(values[None, :])[0] or not values.sum() else "merged"
-    return "" if answered else "none"
+def _in_region(frame: pd.DataFrame, codebook: Codebook, plan: Plan, variable: str) -> pd.DataFrame:
+    return planned.in_region(frame, codebook, plan, variable)
+
+
+def regional_indicators(frame: pd.DataFrame, codebook: Codebook, plan: Plan) -> pd.DataFrame:
+    """The seven indicators, each over its regional municipalities (``client_survey.headline_indicators``
+    under the plan), with ``municipalities``: how many municipalities each is over."""
+    key = codebook.identifiers["municipality"]
+    table = client_survey.headline_indicators(frame, codebook, plan=plan)
+    table["municipalities"] = [_in_region(frame, codebook, plan, v)[key].nunique() for v in table["variable"]]
+    return table
 
 
 def _rows_of(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> pd.DataFrame:
@@ -74,26 +75,19 @@ def _rows_of(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> pd.DataFra
 
 # --- client surveys ------------------------------------------------------------------------
 
-def indicator_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> pd.DataFrame:
-    """The seven indicators for municipality ``kommun`` beside the whole survey ("the region").
+def indicator_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str, plan: Plan) -> pd.DataFrame:
+    """The seven indicators for municipality ``kommun`` beside the region.
 
-    Columns: variable, label; the region's ``k``, ``n``, ``share``, ``ci_low``, ``ci_high``,
-    ``of_ten``; the municipality's ``own_`` versions of them, blank where not shown; ``shown``
-    and ``reason`` (see the module docstring). The municipality is shown for an indicator exactly
-    where ``client_survey.indicators_by_municipality`` shows it.
+    Columns: variable, label; the region's ``k``, ``n``, ``share``, ``ci_low``, ``ci_high``, ``of_ten`` and
+    ``municipalities`` (over the municipalities the plan's regional figure holds); the municipality's
+    ``own_`` versions of them, blank where not shown; ``shown`` and ``reason`` (the plan's reason code).
     """
     part = _rows_of(frame, codebook, kommun)
-    region, own = client_survey.headline_indicators(frame, codebook), client_survey.headline_indicators(part, codebook)
-    name = codebook.municipalities.get(kommun, kommun)
-    by_municipality = client_survey.indicators_by_municipality(frame, codebook)
-    shown_variables = set(by_municipality.loc[(by_municipality["municipality"] == name)
-                                              & ~by_municipality["suppressed"], "variable"])
-    columns = [*SHARE_COLUMNS, "of_ten"]
-    table = region[["variable", "label", *columns]].copy()
-    table["reason"] = [_hidden_reason(client_survey.answer_cells(part, codebook, v), v not in shown_variables,
-                                      bool(len(part)), answered) for v, answered in zip(table["variable"], own["n"])]
+    own = client_survey.headline_indicators(part, codebook)
+    table = regional_indicators(frame, codebook, plan)[["variable", "label", *SHARE_COLUMNS, "of_ten", "municipalities"]]
+    table["reason"] = [plan.reason(codebook.dataset, v, kommun) for v in table["variable"]]
     table["shown"] = table["reason"] == ""
-    for column in columns:
+    for column in [*SHARE_COLUMNS, "of_ten"]:
         table[f"own_{column}"] = own[column].astype("Float64").where(table["shown"].to_numpy())
     return table
 
@@ -131,15 +125,14 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def poster_statements(frame: pd.DataFrame, codebook: Codebook, kommun: str | None = None) -> pd.DataFrame:
-    """One statement per poster indicator, for the whole survey or for municipality ``kommun``:
+def poster_statements(frame: pd.DataFrame, codebook: Codebook, plan: Plan, kommun: str | None = None) -> pd.DataFrame:
+    """One statement per poster indicator, for the region or for municipality ``kommun``:
     variable, short ``label``, ``of_ten``, ``text`` and ``source`` ("kommunen" where the
-    municipality's own figure is shown, else "regionen": the statement then gives the whole
-    survey's figure)."""
+    municipality's own figure is shown, else "regionen": the statement then gives the region's figure)."""
     if kommun is None:
-        table = client_survey.headline_indicators(frame, codebook).assign(shown=False, own_of_ten=pd.NA)
+        table = regional_indicators(frame, codebook, plan).assign(shown=False, own_of_ten=pd.NA)
     else:
-        table = indicator_comparison(frame, codebook, kommun)
+        table = indicator_comparison(frame, codebook, kommun, plan)
     table = table.set_index("variable")
     rows = []
     for variable, (label, template) in POSTER_STATEMENTS.items():
@@ -151,72 +144,50 @@ def poster_statements(frame: pd.DataFrame, codebook: Codebook, kommun: str | Non
 
 
 def category_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str, variable: str,
-                        categories: dict[str, tuple[int, ...]]) -> pd.DataFrame:
-    """Shares of a few answer groups of ``variable`` for ``kommun`` beside the whole survey: category,
-    the region's k, n, share and interval, the municipality's ``own_`` versions (blank where not
-    shown), ``shown`` and ``reason``. Shown exactly where ``client_survey.collapsed_by_municipality``
-    shows the municipality (all answer groups, "annat" included, are the cells checked)."""
-    name = codebook.municipalities.get(kommun, kommun)
-    by_municipality = client_survey.collapsed_by_municipality(frame, codebook, variable, categories)
-    shown = name in set(by_municipality["municipality"])
+                        categories: dict[str, tuple[int, ...]], plan: Plan) -> pd.DataFrame:
+    """Shares of a few answer groups of ``variable`` for ``kommun`` beside the region: category, the
+    region's k, n, share and interval (over the plan's regional municipalities), the municipality's
+    ``own_`` versions (blank where not shown), ``shown`` and ``reason``."""
     part = _rows_of(frame, codebook, kommun)
-    answers = part[variable].astype("Int64")
-    cells = pd.Series([int(answers.isin(codes).fillna(False).sum()) for codes in categories.values()]
-                      + [int(answers.notna().sum()) - int(answers.isin(sum(categories.values(), ())).fillna(False).sum())])
-    table = client_survey.category_shares(frame, variable, categories)
+    table = client_survey.category_shares(_in_region(frame, codebook, plan, variable), variable, categories)
     own = client_survey.category_shares(part, variable, categories)
-    table["reason"] = _hidden_reason(cells, not shown, bool(len(part)), int(own["n"].iloc[0]))
+    table["reason"] = plan.reason(codebook.dataset, variable, kommun) if kommun else "absent"
     table["shown"] = table["reason"] == ""
     for column in SHARE_COLUMNS:
         table[f"own_{column}"] = own[column].astype("Float64").where(table["shown"].to_numpy())
     return table
 
 
-def respondents(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> int | None:
-    """The municipality's number of respondents, or None where the report's table of respondents
-    per municipality merges it (1–4 respondents, or merged to protect another municipality); 0 for a
-    municipality that did not take part (none of its rows; zero is never a disclosure problem)."""
+def respondents(frame: pd.DataFrame, codebook: Codebook, kommun: str, plan: Plan) -> int | None:
+    """The municipality's number of respondents, or None where the plan does not show it (Kolada withholds
+    it, or it would help derive another municipality's); 0 for a municipality that did not take part."""
     rows = len(_rows_of(frame, codebook, kommun))
     if rows == 0:
         return 0
-    shown = client_survey.respondents_by_municipality(frame, codebook)
-    name = codebook.municipalities.get(kommun, kommun)
-    return rows if name in set(shown["municipality"]) else None
+    return rows if kommun in plan.respondents.get(codebook.dataset, []) else None
+
+
+def respondents_total(frame: pd.DataFrame, codebook: Codebook, plan: Plan) -> tuple[int, int, list]:
+    """The respondents the documents count (over the plan's regional municipalities: those Kolada
+    publishes), how many municipalities that is, and the participants left out (names)."""
+    key = frame[codebook.identifiers["municipality"]].astype(str)
+    present = sorted(set(key))
+    region = plan.region_of(codebook.dataset, "respondents", present)
+    left_out = [codebook.municipalities.get(m, m) for m in present if m not in region]
+    return int(key.isin(region).sum()), len(region), left_out
 
 
 # --- innovation climate --------------------------------------------------------------------
 
-def climate_hidden(frame: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Series]:
-    """Per item of table 1 (every state and importance variable): which municipalities
-    ``disclosure.protect`` hides, from their cells (positive, other substantive, "vet inte"); the
-    municipalities merged in the table of respondents per municipality are hidden in every item."""
-    out = {}
-    forced = client_survey.respondents_hidden(frame, codebook)
-    for measure, code in (("state", innovation.GOOD), ("importance", innovation.IMPORTANT)):
-        for variable in innovation.aspects(codebook)[f"{measure}_variable"]:
-            cells = innovation.municipality_cells(frame, codebook, variable, [code])
-            out[variable] = disclosure.protect(cells, forced=forced)
-    return out
-
-
-def climate_profile(frame: pd.DataFrame, codebook: Codebook, kommun: str) -> pd.DataFrame:
+def climate_profile(frame: pd.DataFrame, codebook: Codebook, kommun: str, plan: Plan) -> pd.DataFrame:
     """Table 1 of the report (share "Bra" today and share "Viktigt" per aspect) for all respondents,
-    with the municipality's ``own_state_*`` and ``own_importance_*`` shares beside them.
-
-    Each of the municipality's 22 shares is checked on its own: it is shown where ``climate_hidden``
-    does not hide the municipality; ``own_state_reason`` and ``own_importance_reason`` say why not.
-    """
+    with the municipality's ``own_state_*`` and ``own_importance_*`` shares beside them, shown where the
+    plan shows them; ``own_state_reason`` and ``own_importance_reason`` say why not."""
     table = innovation.aspect_shares(frame, codebook)
     part = _rows_of(frame, codebook, kommun)
     own = innovation.aspect_shares(part, codebook) if len(part) else None
-    hidden = climate_hidden(frame, codebook)
-    for measure, code in (("state", innovation.GOOD), ("importance", innovation.IMPORTANT)):
-        reasons = []
-        for variable in innovation.aspects(codebook)[f"{measure}_variable"]:
-            present = kommun in hidden[variable].index
-            own_cells = pd.Series(innovation.answer_cells(part, codebook, variable, [code]))
-            reasons.append(_hidden_reason(own_cells, present and hidden[variable][kommun], present,
-                                          int(own_cells["positive"] + own_cells["other"])))
+    for measure in ("state", "importance"):
+        reasons = [plan.reason(codebook.dataset, v, kommun) for v in innovation.aspects(codebook)[f"{measure}_variable"]]
         mask = np.array([reason == "" for reason in reasons])
         for column in SHARE_COLUMNS:
             values = own[f"{measure}_{column}"] if own is not None else pd.Series(np.nan, index=table.index)

@@ -11,16 +11,18 @@ import pandas as pd
 from analysis.presentation import display
 from analysis.feedback import comparison as feedback
 from analysis.core.disclosure import THRESHOLD
+from analysis.core.publication_plan import REASONS as PLAN_REASONS
 from analysis.presentation.formatting import sv_number, sv_percent
 
-# "none" (no substantive answer) reads the same as "small": both are too few to show, and telling
-# them apart would say more about a small municipality than the rule allows.
-REASONS = {"absent": "deltog inte", "none": "för få svar", "small": "för få svar", "merged": "sammanslagen*"}
-MERGED_FOOTNOTE = ("\\* Sammanslagen: kommunens svar räcker i sig för att redovisas, men de redovisas tillsammans med "
-                   "andra kommuners, annars skulle en annan kommuns få svar kunna räknas fram.")
-FEW_FOOTNOTE = (f"För få svar: någon svarskategori (positiva, övriga eller \"vet inte\") har färre än {THRESHOLD} "
-                "svarande i kommunen, eller alla har svarat likadant; kommunens siffra redovisas inte och regionens "
-                "gäller i stället.")
+REASONS = {code: text for code, text in PLAN_REASONS.items()}
+KOLADA_FOOTNOTE = ("För få svar (Kolada redovisar inte): Kolada publicerar inget värde för kommunen och frågan, "
+                   f"eftersom färre än {THRESHOLD} svarade, och därför visas kommunens siffra inte här heller.")
+HIDDEN_FOOTNOTE = ("Dold (röjandeskydd): kommunens siffra skulle, tillsammans med det som redan är publicerat här, i "
+                   f"de andra rapporterna och i Kolada, visa hur enskilda svarat eller ett antal mellan 1 och {THRESHOLD - 1}. "
+                   "Där Kolada publicerar kommunens värde står det i tabellen över Kolada.")
+REGION_FOOTNOTE = ("Regionen: de kommuner vars egen siffra redovisas för frågan (antalet kommuner står i cellen); "
+                   "kommuner vars siffra inte kan redovisas ingår inte, så att ingen dold siffra kan räknas fram "
+                   "som skillnaden mellan regionen och de redovisade kommunerna.")
 
 
 def share_cell(share, low, high, n) -> str:
@@ -35,31 +37,38 @@ def own_cells(table: pd.DataFrame, prefix: str = "own_") -> list[str]:
 
 
 def region_cells(table: pd.DataFrame) -> list[str]:
-    return [share_cell(s, lo, hi, n) for s, lo, hi, n in zip(table["share"], table["ci_low"], table["ci_high"], table["n"])]
+    """The region's column: share, interval, n and (where the table says) over how many municipalities."""
+    cells = [share_cell(s, lo, hi, n) for s, lo, hi, n in zip(table["share"], table["ci_low"], table["ci_high"], table["n"])]
+    if "municipalities" in table:
+        cells = [f"{c}, {m} kommuner" for c, m in zip(cells, table["municipalities"])]
+    return cells
 
 
 def footnote(*tables: pd.DataFrame, reason_columns: tuple[str, ...] = ("reason",)) -> str:
-    """The footnotes the tables need: why figures are missing, for the reasons that occur."""
+    """The footnotes the tables need: why figures are missing, for the reasons that occur, and what the
+    region holds where it is over some municipalities only."""
     reasons = {r for t in tables for c in reason_columns if c in t for r in t[c]}
-    notes = [FEW_FOOTNOTE] if reasons & {"small", "none"} else []
-    return " ".join(notes + ([MERGED_FOOTNOTE] if "merged" in reasons else []))
+    notes = [KOLADA_FOOTNOTE] if "kolada" in reasons else []
+    notes += [HIDDEN_FOOTNOTE] if "hidden" in reasons else []
+    notes += [REGION_FOOTNOTE] if any("municipalities" in t for t in tables) else []
+    return " ".join(notes)
 
 
 def indicator_table(years: dict[int, pd.DataFrame], name: str, municipalities: dict[int, int]) -> pd.DataFrame:
-    """The seven indicators, one column pair per year: the municipality's share and all participating
-    municipalities' share (``years``: ``feedback.indicator_comparison`` by year; ``municipalities``:
-    how many took part each year)."""
+    """The seven indicators, one column pair per year: the municipality's share and the region's
+    (``years``: ``feedback.indicator_comparison`` by year; ``municipalities``: how many took part each
+    year, kept for callers; the region's own count per indicator is in its cells)."""
     first = next(iter(years.values()))
     out = pd.DataFrame({"Indikator": first["label"].to_numpy()})
     for year, table in years.items():
         out[f"{name} {year}"] = own_cells(table)
-        out[f"Alla {municipalities[year]} kommuner {year}"] = region_cells(table)
+        out[f"Regionen {year}"] = region_cells(table)
     return out
 
 
 def category_table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """Answer groups of one or more questions (``tables``: question -> ``feedback.category_comparison``)."""
-    rows = [pd.DataFrame({"Fråga": question, "Svar": t["category"], name: own_cells(t), "Alla kommuner": region_cells(t)})
+    rows = [pd.DataFrame({"Fråga": question, "Svar": t["category"], name: own_cells(t), "Regionen": region_cells(t)})
             for question, t in tables.items()]
     return pd.concat(rows, ignore_index=True)
 
@@ -134,3 +143,65 @@ def difference_text(differences: pd.DataFrame, name: str) -> str:
                        "kan ge med så få svarande.")
     items = ", ".join(f"{r.label.lower()} {r.year}" for r in clear.itertuples())
     return text + f"Tydliga skillnader (justerat p < 0,05): {items}."
+
+
+def respondents_text(n, reason: str = "") -> str:
+    """'19 personer', 'ingen (kommunen deltog inte)', or why the number is not given (``reason``: the plan's
+    code): Kolada's own withholding, or protection of what else is published."""
+    if n == 0:
+        return "ingen (kommunen deltog inte)"
+    if n is None:
+        return (f"färre än {THRESHOLD} (Kolada redovisar inte antalet)" if reason == "kolada"
+                else "ett antal som inte redovisas (röjandeskydd)")
+    return f"{sv_number(n)} personer"
+
+
+def thanks_sentence(total: int, municipalities: int, left_out: list[str], year: int) -> str:
+    """The poster's thanks: the respondents counted (those of the municipalities Kolada publishes) and,
+    where some are left out, that they were fewer than the threshold."""
+    text = f"Tack till alla som svarade! {sv_number(total)} personer i {municipalities} kommuner besvarade enkäten {year}"
+    if left_out:
+        text += (f", och i {' och '.join(left_out)} färre än {THRESHOLD} (de räknas inte här, så att "
+                 "deras antal inte kan räknas fram)")
+    return text + "."
+
+
+def disclosure_sentence() -> str:
+    """What the reports say about when a municipality's own figure is shown."""
+    return (f"Kommunens egna siffror visas där de inte, tillsammans med allt annat som projektet publicerar och "
+            f"Koladas värden, kan visa hur enskilda svarat eller ett antal mellan 1 och {THRESHOLD - 1}; annars står "
+            "det i tabellen varför, och jämförelsen får göras mot regionens resultat.")
+
+
+def about_sentence() -> str:
+    """The reports' closing note on how the figures are protected."""
+    return ("Alla siffror räknas fram av projektets pipeline ur samma data som forskningsrapporten. Innan något "
+            "publiceras prövar en granskning allt som publiceras tillsammans, också Koladas egna värden och antal "
+            f"svarande: inget antal mellan 1 och {THRESHOLD - 1} och inga likadana svar från alla i en kommun får kunna "
+            "räknas fram ur det som inte redan framgår av Kolada. Regionens siffror gäller de kommuner som redovisas, "
+            "så att ingen dold kommun kan räknas fram som skillnad. Svarsfrekvensen är okänd, så resultaten gäller "
+            "dem som svarade.")
+
+
+def poster_region_note(name: str, sources: list[str], reasons: list[str]) -> str:
+    """Why a municipality's poster gives the region's figure for some statements (``sources``: "kommunen"
+    or "regionen" per statement; ``reasons``: the plan's code per statement); "för få" only where Kolada
+    says so."""
+    if "regionen" not in sources:
+        return ""
+    why = {r for s, r in zip(sources, reasons) if s == "regionen"}
+    cause = (f"var svaren från {name} för få för att visas för sig (Kolada redovisar dem inte)" if why == {"kolada"}
+             else f"döljs siffrorna för {name} av röjandeskyddet" if why == {"hidden"}
+             else f"var svaren från {name} för få (Kolada redovisar dem inte) eller döljs av röjandeskyddet")
+    if all(s == "regionen" for s in sources):
+        return f" Affischen visar regionens siffror, eftersom det för varje påstående {cause.split(' ', 1)[0]} {cause.split(' ', 1)[1]}."
+    return f" Där det står \"regionen\" {cause}."
+
+
+def region_heading(municipalities, taking_part: int) -> str:
+    """The poster's subheading: the region's figures are over the municipalities whose figures can be shown
+    (``municipalities``: how many, per statement), of those that took part."""
+    low, high = int(min(municipalities)), int(max(municipalities))
+    span = f"{low}" if low == high else f"{low}–{high}"
+    return (f"Sammanslagna resultat för de kommuner vars siffror kan redovisas: {span} av de {taking_part} "
+            "kommuner som deltog")

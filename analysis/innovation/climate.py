@@ -207,7 +207,7 @@ def statement_shares(frame: pd.DataFrame, codebook: Codebook, block: str) -> pd.
 
 
 def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list[int]]],
-            groups: dict[str, list[int]] = ROLE_GROUPS) -> pd.DataFrame:
+            groups: dict[str, list[int]] = ROLE_GROUPS, plan=None) -> pd.DataFrame:
     """Share of positive answers per role group for each ``(variable, positive codes)``, with Fisher's exact test.
 
     The groups must together hold every respondent (a missing role is code ``NO_ROLE``), so that
@@ -215,7 +215,8 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
     on ``role_cells``): with two groups and a published total, one
     group cannot be hidden alone, so both are hidden, and the test with them, because with
     published margins the p-value would reveal the table. Holm's correction runs over the family fixed
-    in advance, all of ``items``; a hidden test enters as p = 1 (``stats.holm``).
+    in advance, all of ``items``; a hidden test enters as p = 1 (``stats.holm``). With a publication
+    ``plan`` (``analysis.core.publication_plan``) the groups it shows are shown.
     """
     roles = frame["role"].astype("Int64").fillna(NO_ROLE)
     rows = []
@@ -223,6 +224,8 @@ def by_role(frame: pd.DataFrame, codebook: Codebook, items: list[tuple[str, list
         counts = {name: share(frame[roles.isin(members)], codebook, variable, codes) for name, members in groups.items()}
         cells = role_cells(frame, codebook, variable, codes, groups)
         hidden = hidden_role_groups(cells)
+        if plan is not None:  # the disclosure audit's plan decides (it starts from this rule)
+            hidden = pd.Series([name not in plan.roles.get(variable, []) for name in cells.index], index=cells.index)
         table = cells[["positive", "other"]].to_numpy()
         p = stats.fisher_2x2(table) if len(cells) == 2 else stats.independence_test(table)["p"]
         for name, s in counts.items():

@@ -101,36 +101,37 @@ def markdown_tables(nb) -> list[tuple[str, list[str], list[list[str]]]]:
     return tables
 
 
-def _counts(cell: str) -> list[tuple[int, int]] | None:
-    """The (k, n) a table cell can stand for: exact for 'p % (k av n)', every k whose rounded
-    percentage is p for 'p % (low–high), n = N'; None for any other cell."""
-    if match := COUNT_CELL.match(cell):
-        return [(int(re.sub(r"\s", "", match["k"])), int(re.sub(r"\s", "", match["n"])))]
-    if match := SHARE_CELL.match(cell):
-        n, share = int(re.sub(r"\s", "", match["n"])), int(match["share"])
-        # either rounding of a half (up or to even) may have printed the share
-        return [(k, n) for k in range(n + 1) if abs(100 * k / n - share) <= 0.5 + 1e-9] if n else [(0, 0)]
-    return None
+def _is_figure(cell: str) -> bool:
+    """A cell that prints a figure ('71 % (58–81), n = 14' or '55 % (11 av 20)'), not a reason."""
+    return bool(COUNT_CELL.match(cell) or SHARE_CELL.match(cell))
 
 
-def disclosure_problems(nb, name: str, threshold: int, where: str) -> list[str]:
-    """Cells of the municipality's own columns (header naming it, or 'Kommunen' / 'Övriga kommuner')
-    whose positive or other answers could be 1 to ``threshold`` − 1, or that are unanimous (0 % or
-    100 % of n > 0), read from the output alone."""
+def plan_problems(nb, stem: str, kommun: str | None, name: str, plan, where: str) -> list[str]:
+    """What a document printed that the disclosure audit did not see: a table not in ``ledger.TABLES``, or
+    more of the municipality's own figures than the plan shows (counted in its own columns: a header naming
+    it, or "Kommunen"); read from the output alone."""
+    from analysis.report.registry import TABLES
+
     problems = []
+    expected = {"tbl-kommun-brukare": sum(plan.shown(f"client_survey_{y}", v, kommun)
+                                          for y in (2018, 2019) for v in plan.indicators.get(f"client_survey_{y}", {})),
+                "tbl-kommun-klimat": sum(plan.shown("innovation_climate_2017", v, kommun) for v in plan.climate),
+                "tbl-kommun-resor": 2 * sum(plan.shown("client_survey_2018", v, kommun) for v in plan.categories),
+                "tbl-kommun-skillnad": sum(plan.shown(f"client_survey_{y}", v, kommun)
+                                           for y in (2018, 2019) for v in plan.indicators.get(f"client_survey_{y}", {})),
+                "bildspel-resor": 2 * sum(plan.shown("client_survey_2018", v, kommun) for v in plan.categories)}
     for label, header, rows in markdown_tables(nb):
-        own = [i for i, h in enumerate(header) if name in h or h in ("Kommunen", "Övriga kommuner")]
-        for row in rows:
-            for i in own:
-                candidates = _counts(row[i]) if i < len(row) else None
-                if candidates is None:
-                    continue
-                if any(0 < c < threshold for k, n in candidates for c in (k, n - k)):
-                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
-                                    f"'{row[i]}', a cell of fewer than {threshold} respondents")
-                elif candidates and all(n > 0 and k in (0, n) for k, n in candidates):
-                    problems.append(f"{where}: table {label}, row '{row[0]}', column '{header[i]}' shows "
-                                    f"'{row[i]}', a group whose members all answered alike")
+        if label not in TABLES.get(stem, {}):
+            problems.append(f"{where}: table {label} is published but the disclosure audit has not registered it "
+                            "(add it to analysis.report.registry.TABLES and its facts to the ledger)")
+            continue
+        if kommun is None or label not in expected:
+            continue
+        own = [i for i, h in enumerate(header) if name in h or h == "Kommunen"]
+        shown = sum(_is_figure(row[i]) for row in rows for i in own if i < len(row))
+        if shown > expected[label]:
+            problems.append(f"{where}: table {label} shows {shown} of {name}'s own figures; the disclosure plan "
+                            f"shows {expected[label]}")
     return problems
 
 
@@ -151,7 +152,7 @@ class Executed:
 
 def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) -> Executed:
     """Execute one document for one municipality (or the region) and read its tables back for the
-    disclosure check; a failing cell is a problem line, not an exception."""
+    disclosure check (``plan_problems``); a failing cell is a problem line, not an exception."""
     import time
 
     document = next(d for d in DOCUMENTS if d.stem == stem)
@@ -165,7 +166,9 @@ def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) 
                 for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
     markdown += [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                  if o.get("output_type") == "stream" and o.get("name") == "stdout"]
-    problems = disclosure_problems(nb, name, threshold, where) if kommun else []
+    from analysis.report import processed
+
+    problems = plan_problems(nb, stem, kommun, name, processed.disclosure_plan(), where)
     problems += [f"{where}: a cell wrote to stderr: {o['text'].strip().splitlines()[-1]}" for c in nb.cells
                  if c.cell_type == "code" for o in c.get("outputs", [])
                  if o.get("output_type") == "stream" and o.get("name") == "stderr" and o["text"].strip()]

@@ -1,199 +1,269 @@
-"""Everything the report, the notebooks and the feedback documents publish about survey sub-groups,
-as linear facts over the unknown counts an attacker would like to learn.
+"""Everything the project publishes about the surveys, as facts over the audit's unknowns (``unknowns``).
 
-An unknown is the number of respondents of one municipality in one cell of one item (``positive``,
-``other``, ``dont_know`` or ``blank`` for an indicator; the answer groups, ``other answers`` and
-``blank`` for travel distance and meeting form), or a municipality's number of respondents
-(item ``respondents``, cell ``n``). A fact says that the sum of some unknowns (a set of
-municipalities × a set of cells of one item) equals, or is at least, a value; a ``min`` or ``max``
-fact says that the smallest (largest) municipality has between ``low`` and ``high`` respondents.
+The ledger follows the publication plan (``analysis.report.plan``) and the documents' own formats: a
+figure printed as "71 % (58–81), n = 14" is the fact "n = 14 and k is one of the counts that print this
+share and this Wilson interval" (the interval inverted), "12 av 14" is exact, a total rounded to tens is
+a range. Each fact names the documents that print it, so that a breach can be traced to them.
 
-The facts are read from the functions that make the published tables, so the ledger follows the
-publications: the respondents per municipality (notebook 01, the feedback reports), participation
-(every participating municipality is named, as a row or in the merged row's footnote), the regional
-totals of every cell (conservatively: more than the tables show), the by-municipality tables of the
-client surveys (notebook 03, the feedback reports, posters and decks), the innovation-climate
-profile of every feedback report, the comparison of the two years restricted to the common
-municipalities, and the published minimum and maximum per municipality with the value notebook 01
-shows beside them. Role tables partition the respondents by role, not municipality, and are left out.
+What is published, by survey (``docs/disclosure/threat-model.md`` lists the documents):
+
+* respondents: the total (notebook 01, every poster, the article), each municipality whose number the
+  plan shows (notebook 01, its report and deck) and the merged row of the others (notebook 01);
+  participation (every participant is named);
+* client surveys: the regional k and n of every indicator (notebook 03, notebook 01's reproduction of
+  the report's figures, every report's region column and difference table), each shown municipality's
+  share with interval and n and its k of n (reports, decks, posters as "N av 10"), notebook 03's merged
+  rows (2018), the comparison over the municipalities of both years, and travel distance and meeting
+  form (regional counts per answer, shown municipalities' shares, the merged row);
+* innovation survey: respondents by role group, table 1's shares with n, the table by role, and every
+  shown municipality's shares in its report's profile.
+
+``documents`` lists the executed tables that carry no survey sub-group figure (public data, Kolada as
+published); the completeness test requires every table a document prints to be one or the other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-import numpy as np
-import pandas as pd
 
 from analysis.client_surveys import indicators as client_survey
-from analysis.core import disclosure
-from analysis.feedback import comparison as feedback
-from analysis.innovation import climate as innovation
-from analysis.survey_data.codebooks import Codebook
+from analysis.core.feasible import Choice, Constraint, Either, Linear
+from analysis.report import inversion, unknowns as u
+from analysis.core.publication_plan import Plan, reason_key
 
-ANSWER_CELLS = ("positive", "other", "dont_know")
-CATEGORY_ITEMS = {"travel_distance": feedback.DISTANCE_GROUPS, "preferred_meeting": feedback.FORM_GROUPS}
-
-
-@dataclass(frozen=True)
-class Fact:
-    survey: str
-    item: str
-    groups: tuple          # municipality codes
-    cells: tuple           # cell names of ``item``
-    value: int
-    op: str = "=="         # "==", ">=", "min" or "max" (then ``value`` is low and ``high`` the upper end)
-    high: int | None = None
-    source: str = ""
+NOTEBOOK_01, NOTEBOOK_02, NOTEBOOK_03 = ("notebooks/01-data.ipynb", "notebooks/02-innovation-climate.ipynb",
+                                         "notebooks/03-client-surveys.ipynb")
+REPORTS = "reports/feedback/kommun.qmd"
+POSTERS, DECKS = "reports/feedback/affisch.qmd", "reports/feedback/bildspel.qmd"
+ARTICLE = "reports/index.qmd"
+INF = float("inf")
 
 
-def items(dataset: str, codebook: Codebook) -> dict[str, tuple]:
-    """The items of a survey and their cells (``blank`` last): variable -> cell names."""
-    if dataset.startswith("innovation"):
-        variables = [*innovation.aspects(codebook)["state_variable"], *innovation.aspects(codebook)["importance_variable"]]
-        return {v: (*ANSWER_CELLS, "blank") for v in variables}
-    out = {v: (*ANSWER_CELLS, "blank") for v in client_survey.INDICATORS}
-    if any(v.name == "travel_distance" for v in codebook.variables):
-        out.update({v: (*groups, "other answers", "blank") for v, groups in CATEGORY_ITEMS.items()})
+def tag(kind: str, dataset: str, variable: str, group: str) -> str:
+    """The plan entry a fact follows from, at the start of its source (``key_of`` reads it back)."""
+    return f"[{kind}|{dataset}|{variable}|{group}] "
+
+
+def key_of(source: str) -> tuple | None:
+    """The plan entry of a fact's source (None for a fact every plan publishes)."""
+    match = re.match(r"\[([^\]]*)\] ", source)
+    return tuple(match[1].split("|")) if match else None
+
+
+def strip_tag(source: str) -> str:
+    """A fact's source without its plan entry: the documents that print it."""
+    return re.sub(r"^\[[^\]]*\] ", "", source)
+
+
+def exact(expr, value: int, source: str) -> Linear:
+    return Linear(expr, value, value, source)
+
+
+def count(expr, value: int, source: str, base: int = 1) -> Linear:
+    """A count printed exactly (``base`` 1) or rounded to ``base``."""
+    r = inversion.rounded_range(value, base)
+    return Linear(expr, r.start, r.stop - 1, source)
+
+
+def printed(k_expr, n_expr, k: int, n: int, source: str, base: int = 1) -> list[Constraint]:
+    """A share printed with its interval and n (n rounded to ``base``)."""
+    if base <= 1:
+        options = inversion.printed_counts(k, n)
+        out: list[Constraint] = [exact(n_expr, n, source)]
+        if options == tuple(range(options[0], options[-1] + 1)):
+            return out + [Linear(k_expr, options[0], options[-1], source)]
+        return out + [Choice((k_expr,), tuple((o,) for o in options), source)]
+    return [Choice((k_expr, n_expr), tuple(inversion.printed_pairs(k, n, base)), source)]
+
+
+def _counts(frame, codebook, dataset, variable, municipalities=None, roles=None) -> tuple[int, int]:
+    part = frame
+    if municipalities is not None:
+        part = part[part[codebook.identifiers["municipality"]].astype(str).isin(list(municipalities))]
+    if roles is not None:
+        part = part[u.role_group(part["role"]).isin(roles)]
+    cells = u.cell_of(part, codebook, dataset, variable)
+    return int((cells == "positive").sum()), int(cells.isin(["positive", "other"]).sum())
+
+
+def _terms(dataset, codebook, variable, municipalities=None, roles=None):
+    return (u.cell_terms(dataset, codebook, variable, ["positive"], municipalities, roles),
+            u.cell_terms(dataset, codebook, variable, ["positive", "other"], municipalities, roles))
+
+
+def _share_facts(dataset, frame, codebook, variable, municipalities, source, base=1, roles=None):
+    k, n = _counts(frame, codebook, dataset, variable, municipalities, roles)
+    return printed(*_terms(dataset, codebook, variable, municipalities, roles), k, n, source, base) if n else []
+
+
+def _respondents(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
+    sizes = frame[codebook.identifiers["municipality"]].astype(str).value_counts()
+    present = sorted(sizes.index)
+    region = plan.region_of(dataset, "respondents", present)
+    out = [count(u.size_terms(dataset, codebook, region), int(sizes.reindex(region, fill_value=0).sum()),
+                 f"{NOTEBOOK_01} tbl-data-surveys; {POSTERS}; {ARTICLE}; {REPORTS}", plan.base(dataset, "respondents"))]
+    for m in codebook.municipalities:  # every participant is named, as a row or in the merged row's note
+        out.append(Linear(u.size_terms(dataset, codebook, [m]), *((1, INF) if m in present else (0, 0)),
+                          f"{NOTEBOOK_01} tbl-data-respondents (participation)"))
+    for m in plan.respondents.get(dataset, []):
+        out.append(exact(u.size_terms(dataset, codebook, [m]), int(sizes.get(m, 0)), tag("respondents", dataset, "", m)
+                         + f"{NOTEBOOK_01} tbl-data-respondents; {REPORTS} ({m}); {DECKS} ({m})"))
+    rest = sorted(set(present) - set(plan.respondents.get(dataset, [])))
+    if plan.respondents_merged.get(dataset) and rest:
+        out.append(exact(u.size_terms(dataset, codebook, rest), int(sizes[rest].sum()),
+                         f"{NOTEBOOK_01} tbl-data-respondents (merged row)"))
     return out
 
 
-def cell_of(frame: pd.DataFrame, codebook: Codebook, dataset: str, variable: str) -> pd.Series:
-    """Each respondent's cell of ``variable``."""
-    answers = frame[variable].astype("Int64")
-    if variable in CATEGORY_ITEMS and not dataset.startswith("innovation"):
-        cell = pd.Series(np.where(answers.notna(), "other answers", "blank"), index=frame.index)
-        for name, codes in CATEGORY_ITEMS[variable].items():
-            cell[answers.isin(codes).fillna(False).to_numpy(bool)] = name
-        return cell
-    dont_know = answers.isin(list(codebook.variable(variable).scale.dont_know)).fillna(False).to_numpy(bool)
-    positive = answers.isin(positive_codes(dataset, variable)).fillna(False).to_numpy(bool) & ~dont_know
-    kinds = np.select([dont_know, positive, answers.notna().to_numpy(bool)], ["dont_know", "positive", "other"], "blank")
-    return pd.Series(kinds, index=frame.index)
-
-
-def positive_codes(dataset: str, variable: str) -> list[int]:
-    if dataset.startswith("innovation"):
-        return [innovation.GOOD if variable.startswith("state_") else innovation.IMPORTANT]
-    return list(client_survey.POSITIVE)
-
-
-def truth(frames: dict, codebooks: dict) -> pd.DataFrame:
-    """The true counts of every unknown: survey, item, municipality, cell, n (every municipality of the
-    codebook, zero where it has no respondents)."""
-    rows = []
-    for dataset, frame in frames.items():
-        codebook = codebooks[dataset]
-        key, codes = codebook.identifiers["municipality"], list(codebook.municipalities)
-        sizes = frame[key].value_counts()
-        rows += [(dataset, "respondents", m, "n", int(sizes.get(m, 0))) for m in codes]
-        for variable, cells in items(dataset, codebook).items():
-            table = pd.crosstab(frame[key], cell_of(frame, codebook, dataset, variable))
-            table = table.reindex(index=codes, columns=list(cells), fill_value=0)
-            rows += [(dataset, variable, m, c, int(table.loc[m, c])) for m in codes for c in cells]
-    return pd.DataFrame(rows, columns=["survey", "item", "municipality", "cell", "n"])
-
-
-def _codes(label: str, codebook: Codebook, merged_codes, present) -> tuple:
-    if label == disclosure.ALL:
-        return tuple(present)
-    if label == disclosure.MERGED:
-        return tuple(merged_codes)
-    return tuple(code for code, name in codebook.municipalities.items() if name == label)
-
-
-def published_facts(frames: dict, codebooks: dict, figures: pd.DataFrame | None = None) -> list[Fact]:
-    """Every fact the publications give (see the module docstring). ``figures``: the published survey
-    figures (``figure_id``, ``dataset``, ``measure``, ``published_value``) with the ``computed`` value
-    notebook 01 shows beside each (``survey_figures.compare_published_surveys``)."""
-    facts: list[Fact] = []
-    for dataset, frame in frames.items():
-        codebook = codebooks[dataset]
-        key, codes = codebook.identifiers["municipality"], list(codebook.municipalities)
-        present = sorted(set(frame[key]))
-        facts.append(Fact(dataset, "respondents", tuple(codes), ("n",), len(frame), source="total"))
-        for m in codes:  # every participant is named (its row or the merged row's note); the rest "did not take part"
-            facts.append(Fact(dataset, "respondents", (m,), ("n",), 1 if m in present else 0,
-                              op=">=" if m in present else "==", source="participation"))
-        shown = client_survey.respondents_by_municipality(frame, codebook)
-        for label, n in zip(shown["municipality"], shown["n"]):
-            facts.append(Fact(dataset, "respondents", _codes(label, codebook, shown.attrs["merged_codes"], present),
-                              ("n",), int(n), source="respondents by municipality"))
-        whole = truth({dataset: frame}, {dataset: codebook}).groupby(["item", "cell"])["n"].sum()
-        for (item, cell), n in whole.items():
-            if item != "respondents":
-                facts.append(Fact(dataset, item, tuple(codes), (cell,), int(n), source="regional total"))
-        facts += _figure_facts(dataset, codes, figures)
-        if dataset.startswith("client"):
-            facts += _client_facts(dataset, frame, codebook, present)
-        else:
-            facts += _climate_facts(dataset, frame, codebook)
-    if {"client_survey_2018", "client_survey_2019"} <= set(frames):
-        facts += _common_sample_facts(frames, codebooks)
-    return facts
-
-
-def _figure_facts(dataset: str, codes: list, figures: pd.DataFrame | None) -> list[Fact]:
-    """The published minimum and maximum per municipality, and the computed value where it is shown."""
-    if figures is None:
-        return []
+def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
     out = []
-    kinds = {"min_per_municipality": "min", "max_per_municipality": "max"}
-    for r in figures[(figures["dataset"] == dataset) & figures["measure"].isin(list(kinds))].itertuples(index=False):
-        low, high = (int(float(x)) for x in (str(r.published_value).split(";") * 2)[:2])
-        out.append(Fact(dataset, "respondents", tuple(codes), ("n",), low, op=kinds[r.measure], high=high,
-                        source=r.figure_id))
-        if str(r.computed).strip().isdigit():  # notebook 01 prints the computed value beside the published one
-            value = int(r.computed)
-            out.append(Fact(dataset, "respondents", tuple(codes), ("n",), value, op=kinds[r.measure], high=value,
-                            source=f"{r.figure_id} (computed)"))
-    return out
-
-
-def _client_facts(dataset: str, frame: pd.DataFrame, codebook: Codebook, present: list) -> list[Fact]:
-    out = []
-    table = client_survey.indicators_by_municipality(frame, codebook)
-    for r in table[~table["suppressed"]].itertuples(index=False):
-        hidden = table.loc[table["suppressed"] & (table["variable"] == r.variable), "municipality"]
-        merged = [c for c, name in codebook.municipalities.items() if name in set(hidden)]
-        groups = _codes(r.municipality, codebook, merged, present)
-        out += [Fact(dataset, r.variable, groups, ("positive",), int(r.k), source="indicators by municipality"),
-                Fact(dataset, r.variable, groups, ("other",), int(r.n) - int(r.k), source="indicators by municipality")]
+    key = codebook.identifiers["municipality"]
+    present = sorted(set(frame[key].astype(str)))
+    for variable in client_survey.INDICATORS:
+        region, base = plan.region_of(dataset, variable, present), plan.base(dataset, variable)
+        out += _share_facts(dataset, frame, codebook, variable, region, tag("region", dataset, variable, "") +
+                            f"{NOTEBOOK_03} tbl-client-headline, tbl-client-years; {NOTEBOOK_01} tbl-data-published; "
+                            f"{REPORTS} tbl-kommun-brukare (region column); {POSTERS}; {DECKS}", base)
+        for m in plan.indicators.get(dataset, {}).get(variable, []):
+            source = tag("indicators", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-brukare; {POSTERS} ({m}); {DECKS} ({m})"
+            k, n = _counts(frame, codebook, dataset, variable, [m])
+            out += [exact(u.cell_terms(dataset, codebook, variable, ["positive"], [m]), k, source),
+                    exact(u.cell_terms(dataset, codebook, variable, ["other"], [m]), n - k, source)]
+        rest = sorted(set(present) - set(plan.indicators.get(dataset, {}).get(variable, [])))
+        if variable in plan.merged_rows.get(dataset, []) and rest:
+            out += _share_facts(dataset, frame, codebook, variable, rest,
+                                f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
     if "travel_distance" in frame:
-        for variable, categories in CATEGORY_ITEMS.items():
-            shown = client_survey.collapsed_by_municipality(frame, codebook, variable, categories)
-            for r in shown.itertuples(index=False):
-                groups = _codes(r.municipality, codebook, shown.attrs["merged_codes"], present)
-                out.append(Fact(dataset, variable, groups, (r.category,), int(r.k), source=f"{variable} by municipality"))
+        for variable, categories in u.CATEGORY_ITEMS.items():
+            region = plan.region_of(dataset, variable, present)
+            cells = u.cell_of(frame[frame[key].astype(str).isin(region)], codebook, dataset, variable)
+            for c in (*categories, "other answers"):  # the answers; not who left it blank (that gives the total)
+                out.append(count(u.cell_terms(dataset, codebook, variable, [c], region), int((cells == c).sum()),
+                                 f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form, tbl-client-distance-form"))
+            first, second = categories
+            shown = plan.categories.get(variable, [])
+            groups = [([m], tag("categories", dataset, variable, m) +
+                       f"{NOTEBOOK_03} tbl-client-municipality-travel; {REPORTS} ({m}) tbl-kommun-resor") for m in shown]
+            rest = sorted(set(present) - set(shown))
+            if plan.category_merged.get(variable) and rest:
+                groups.append((rest, f"{NOTEBOOK_03} tbl-client-municipality-travel (merged row)"))
+            out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-resor")
+            for members, source in groups:
+                part = u.cell_of(frame[frame[key].astype(str).isin(members)], codebook, dataset, variable)
+                k, n = int((part == first).sum()), int(part.isin([first, second]).sum())
+                if n:
+                    out += printed(u.cell_terms(dataset, codebook, variable, [first], members),
+                                   u.cell_terms(dataset, codebook, variable, [first, second], members), k, n, source)
     return out
 
 
-def _climate_facts(dataset: str, frame: pd.DataFrame, codebook: Codebook) -> list[Fact]:
-    """Each feedback report's innovation-climate profile: the municipality's k and n where shown."""
-    out = []
-    key = codebook.identifiers["municipality"]
-    for code in sorted(set(frame[key])):
-        profile = feedback.climate_profile(frame, codebook, code)
-        for measure in ("state", "importance"):
-            for r in profile[profile[f"own_{measure}_shown"]].to_dict("records"):
-                variable = f"{measure}_{r['aspect']}"
-                k, n = int(r[f"own_{measure}_k"]), int(r[f"own_{measure}_n"])
-                out += [Fact(dataset, variable, (code,), ("positive",), k, source="climate profile"),
-                        Fact(dataset, variable, (code,), ("other",), n - k, source="climate profile")]
-    return out
-
-
-def _common_sample_facts(frames: dict, codebooks: dict) -> list[Fact]:
-    """The comparison of the years restricted to the municipalities of both years, where shown."""
+def _common(frames, codebooks, plan: Plan) -> list[Constraint]:
+    """Notebook 03's comparison of the years over the municipalities in both years' regional figures."""
     f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
-    codebook = codebooks["client_survey_2018"]
-    key = codebook.identifiers["municipality"]
-    common = tuple(sorted(set(f18[key]) & set(f19[key])))
-    years = client_survey.compare_years(f18, f19, codebook)
+    key = codebooks["client_survey_2018"].identifiers["municipality"]
     out = []
-    for r in years[(years["sample"] == "common") & ~years["suppressed"]].to_dict("records"):
-        for year in (2018, 2019):
-            k, n = int(r[f"k_{year}"]), int(r[f"n_{year}"])
-            out += [Fact(f"client_survey_{year}", r["variable"], common, ("positive",), k, source="common sample"),
-                    Fact(f"client_survey_{year}", r["variable"], common, ("other",), n - k, source="common sample")]
+    for variable in plan.common:
+        r18 = plan.region_of("client_survey_2018", variable, sorted(set(f18[key].astype(str))))
+        r19 = plan.region_of("client_survey_2019", variable, sorted(set(f19[key].astype(str))))
+        common = sorted(set(r18) & set(r19))
+        for dataset, frame in (("client_survey_2018", f18), ("client_survey_2019", f19)):
+            out += _share_facts(dataset, frame, codebooks[dataset], variable, common, tag("common", "", variable, "")
+                                + f"{NOTEBOOK_03} tbl-client-years (same municipalities)", plan.base(dataset, variable))
+    return out
+
+
+def _innovation(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
+    roles = u.role_group(frame["role"])
+    out = [exact(u.size_terms(dataset, codebook, roles=[r]), int((roles == r).sum()), f"{NOTEBOOK_02} (respondents by role)")
+           for r in sorted(roles.unique())]
+    for variable in u.items(dataset, codebook):
+        out += _share_facts(dataset, frame, codebook, variable, None,
+                            f"{NOTEBOOK_02} tbl-innovation-aspects; {REPORTS} tbl-kommun-klimat (all respondents)")
+        for r in plan.roles.get(variable, []):
+            out += _share_facts(dataset, frame, codebook, variable, None,
+                                tag("roles", dataset, variable, r) + f"{NOTEBOOK_02} tbl-innovation-roles", roles=[r])
+        for m in plan.climate.get(variable, []):
+            out += _share_facts(dataset, frame, codebook, variable, [m],
+                                tag("climate", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-klimat")
+        out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-klimat")
+    return out
+
+
+def reason_facts(dataset: str, codebook, variable: str, plan: Plan, document: str) -> list[Constraint]:
+    """What a hidden figure's printed reason says about the municipality's own cells: ``small`` ("för få
+    svar": some answer cell 1–4, all answers alike, or no answer) or ``passes`` ("sammanslagen": every
+    cell 0 or at least the threshold, two cells or more filled). The neutral ``hidden`` ("röjandeskydd")
+    and reasons that repeat a public fact ("deltog inte", Kolada's "färre än fem") say nothing new. The
+    audited plan prints only neutral and public reasons; the others are kept for plans that print them."""
+    from analysis.core.disclosure import THRESHOLD
+
+    cells = [c for c in u.items(dataset, codebook)[variable] if c != "blank"]
+    out: list[Constraint] = []
+    for m in codebook.municipalities:
+        reason = plan.reasons.get(reason_key(dataset, variable, m))
+        expr = {c: u.cell_terms(dataset, codebook, variable, [c], [m]) for c in cells}
+        source = f"{document} ({m}): reason '{reason}'"
+        if reason == "small":
+            alternatives = [(Linear(expr[c], 1, THRESHOLD - 1),) for c in cells]
+            alternatives += [(Linear(tuple(x for o in cells if o != c for x in expr[o]), 0, 0), Linear(expr[c], 1, INF))
+                             for c in cells]
+            alternatives.append((Linear(tuple(x for c in cells for x in expr[c]), 0, 0),))  # nobody answered
+            out.append(Either(tuple(alternatives), source))
+        elif reason == "passes":
+            out += [Either(((Linear(expr[c], 0, 0),), (Linear(expr[c], THRESHOLD, INF),)), source) for c in cells]
+            out.append(Either(tuple((Linear(expr[a], 1, INF), Linear(expr[b], 1, INF))
+                                    for i, a in enumerate(cells) for b in cells[i + 1:]), source))
+    return out
+
+
+def _reproduction(frames, codebooks, comparison) -> list[Constraint]:
+    """Notebook 01's reproduction of the report's figures: what it prints beside each published figure
+    (innovation survey: the computed value; client surveys: only whether it agrees)."""
+    out: list[Constraint] = []
+    source = f"{NOTEBOOK_01} tbl-data-published"
+    for r in comparison.itertuples(index=False):
+        if r.dataset not in frames:
+            continue
+        codebook = codebooks[r.dataset]
+        sizes = [u.size_terms(r.dataset, codebook, [m]) for m in codebook.municipalities]
+        computed = str(r.computed)
+        if r.measure == "max_per_municipality" and computed.isdigit():
+            out += [Linear(t, 0, int(computed), source) for t in sizes]
+            out.append(Either(tuple((Linear(t, int(computed), int(computed)),) for t in sizes), source))
+        elif r.measure == "min_per_municipality" and computed.isdigit():
+            out += [Linear(t, int(computed), INF, source) for t in sizes]
+            out.append(Either(tuple((Linear(t, int(computed), int(computed)),) for t in sizes), source))
+        elif r.measure == "share" and r.dataset == u.INNOVATION and str(r.variable) in u.items(r.dataset, codebook):
+            k_terms, n_terms = _terms(r.dataset, codebook, str(r.variable))
+            out += [exact(k_terms, int(r.numerator), source), exact(n_terms, int(r.denominator), source)]
+        elif r.measure == "share" and r.rule == "of_ten" and str(r.variable) in u.items(r.dataset, codebook):
+            k, n = _terms(r.dataset, codebook, str(r.variable))
+            value = int(float(r.published_value))
+            band = (Linear(inversion_scaled(k, n, 20, -(2 * value - 1)), 0, INF),
+                    Linear(inversion_scaled(k, n, 20, -(2 * value + 1)), -INF, -1))
+            if str(r.passed) == "True":
+                out += [Linear(b.terms, b.low, b.high, source) for b in band]
+            else:  # "nej": outside the band, on one side or the other
+                out.append(Either(((Linear(band[0].terms, -INF, -1),), (Linear(band[1].terms, 0, INF),)), source))
+    return out
+
+
+def inversion_scaled(k_terms, n_terms, k_coefficient: float, n_coefficient: float):
+    return (*((key, k_coefficient * c) for key, c in k_terms), *((key, n_coefficient * c) for key, c in n_terms))
+
+
+def project_facts(frames: dict, codebooks: dict, plan: Plan, comparison=None) -> list[Constraint]:
+    """Every fact the project's publications give under ``plan``, for all surveys. (Differences, their
+    intervals and p-values are functions of published counts and add nothing to them.)"""
+    out: list[Constraint] = []
+    for dataset, frame in frames.items():
+        codebook = codebooks[dataset]
+        out += _respondents(dataset, frame, codebook, plan)
+        out += _innovation(dataset, frame, codebook, plan) if dataset == u.INNOVATION else \
+            _client(dataset, frame, codebook, plan)
+    if {"client_survey_2018", "client_survey_2019"} <= set(frames):
+        out += _common(frames, codebooks, plan)
+    if comparison is not None:
+        out += _reproduction(frames, codebooks, comparison)
     return out

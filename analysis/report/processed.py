@@ -97,3 +97,10 @@ def kolada(name: str) -> pd.DataFrame:
 def grid_coverage() -> list[str]:
     """The län codes the population-grid snapshots cover (``population_grid_coverage.csv``)."""
     return sorted(pd.read_csv(_require("population_grid_coverage.csv"), dtype={"lan_kod": str})["lan_kod"])
+
+
+def disclosure_plan():
+    """What every document shows and hides: the plan the build's disclosure audit chose."""
+    from analysis.core.publication_plan import Plan
+
+    return Plan.from_json(_require("disclosure_plan.json").read_text(encoding="utf-8"))

@@ -80,7 +80,7 @@ def test_real_region_10_headline(built):
 
 def test_feedback_shows_koladas_own_value_beside_region_and_country_without_counts():
     from analysis.client_surveys import kolada_feedback as kf
-    from analysis.report.feedback_documents import _counts
+    from analysis.report.feedback_documents import _is_figure
 
     ind = kr.indicator_values(VALUES)
     dist = kr.national_distribution(ind)
@@ -91,7 +91,7 @@ def test_feedback_shows_koladas_own_value_beside_region_and_country_without_coun
     assert row["GINO-kommunerna (medel)"] == "97\u00a0% (medel av 2 kommuner)"
     assert row["Riket (median)"] == "94\u00a0% (3 kommuner)"
     assert table.loc["Lätt att få kontakt (U30447)", "Kommunen"] == "publiceras inte (färre än 5 svar)"
-    assert all(_counts(c) is None for c in table.to_numpy().ravel())      # nothing reads as k of n
+    assert not any(_is_figure(c) for c in table.to_numpy().ravel())      # nothing reads as a survey figure
     assert "Kommunen" not in kf.municipality_values(ind, groups, None, 2018)
     assert "18 svarande (U30901)" in kf.respondents_sentence(ind, "0001", "A", 2018)
     assert "inga brukarresultat" in kf.respondents_sentence(ind, "0004", "D", 2018)

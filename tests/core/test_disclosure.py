@@ -9,23 +9,7 @@ import pytest
 
 from analysis.core import disclosure
 from analysis.core.errors import GinoError, ManyInputErrors
-from analysis.report.publications import audit
 from conftest import CONFIG, ROOT
-
-
-def test_a_table_with_a_small_cell_fails_the_audit():
-    cells = pd.DataFrame({"table": "t", "group": ["Malå", "Malå", disclosure.MERGED, disclosure.ALL],
-                          "cell": ["positive", "other", "positive", "dont_know"], "n": [7, 3, 0, 2]})
-    flagged = audit(cells, threshold=5)
-    assert flagged[["group", "cell", "n"]].values.tolist() == [["Malå", "other", 3]]  # zero and region total pass
-
-
-def test_a_unanimous_group_fails_the_audit_but_a_unanimous_region_does_not():
-    """Åsele: 0 of 6 'Bra' tells every member's answer; a one-cell table (respondents) cannot be unanimous."""
-    cells = pd.DataFrame({"table": ["t"] * 6 + ["r"], "group": ["Åsele"] * 3 + [disclosure.ALL] * 3 + ["Åsele"],
-                          "cell": ["positive", "other", "dont_know"] * 2 + ["respondents"], "n": [0, 6, 0, 0, 90, 0, 6]})
-    flagged = audit(cells, threshold=5)
-    assert flagged[["group", "cell", "n", "problem"]].values.tolist() == [["Åsele", "other", 6, "unanimous"]]
 
 
 def test_protect_hides_unanimous_groups_and_forced_groups():
@@ -38,32 +22,40 @@ def test_protect_hides_unanimous_groups_and_forced_groups():
     assert not disclosure.protect(pd.DataFrame({"n": [6, 9]})).any(), "one cell: no unanimity"
 
 
-def test_the_built_publications_pass_the_audit(built):
-    audit_table = pd.read_csv(built / "processed" / "disclosure_audit.csv")
-    assert not audit(audit_table, threshold=5).shape[0]
-    tables = set(audit_table["table"])
-    assert any("by role" in t for t in tables) and any("respondents by municipality" in t for t in tables)
-    assert any("travel_distance by municipality" in t for t in tables)
+def test_the_build_writes_the_plan_the_ranges_and_the_checkers_summary(built):
+    audit_table = pd.read_csv(built / "processed" / "disclosure_audit.csv", dtype={"municipality": str})
     assert (audit_table["threshold"] == 5).all()
+    # Sorsele 2018 (Kolada: 1–4 respondents) is hidden everywhere, and nothing published pins any of its answer
+    # cells to 1–4: each can still be 0
+    sorsele = audit_table[(audit_table["survey"] == "client_survey_2018") & (audit_table["municipality"] == "2422")]
+    assert len(sorsele) == 9 * 3 and (sorsele["derivable_low"] == 0).all()
+    summary = pd.read_csv(built / "processed" / "output_checks.csv")
+    assert {"shown", "hidden"} == set(summary["status"])
+    assert set(summary["reason"].dropna()) <= {"deltog inte", "för få svar (Kolada redovisar inte)", "dold (röjandeskydd)"}
 
 
-def test_publishing_without_protection_fails_the_disclosure_step(built, monkeypatch):
-    """With merging switched off, the small municipalities would be shown: the step refuses and writes nothing."""
+def test_publishing_under_the_old_rules_fails_the_disclosure_step(built, monkeypatch):
+    """The plan the rules before the audit chose (merged rows, exact totals over everyone) leaks Sorsele's 3
+    respondents: the step refuses with one line per breach naming the documents, and writes nothing."""
+    from analysis.report import audit, plan as old, protection
     from analysis.steps import disclosure as step
 
     monkeypatch.setenv("GINO_DATA_DIR", str(built))
-    monkeypatch.setattr(disclosure, "protect", lambda counts, threshold=5, forced=None: pd.Series(False, index=counts.index))
-    before = (built / "processed" / "disclosure_audit.csv").read_bytes()
+
+    def old_rules(frames, codebooks, public, threshold, comparison=None):
+        before = old.current_plan(frames, codebooks)
+        return before, protection.audit_plan(frames, codebooks, public, before, threshold, comparison), []
+
+    monkeypatch.setattr(audit.protection, "audited_plan", old_rules)
+    before = (built / "processed" / "disclosure_plan.json").read_bytes()
     with pytest.raises(ManyInputErrors) as exc:
         step.run()
-    assert all(line.startswith("disclosure: table '") for line in exc.value.problems)
-    assert any("expected 0 or at least 5 respondents" in line for line in exc.value.problems)
-    assert any("expected the group's answers in at least two cells" in line for line in exc.value.problems)
-    assert any("respondents by municipality" in line and "'Sorsele'" in line for line in exc.value.problems)
-    # the feedback documents put each municipality beside the region: the rest of the region is audited too
-    assert any("rest of the survey beside a municipality" in line for line in exc.value.problems)
-    assert any(line.startswith("disclosure: table 'innovation_climate_2017: state_") for line in exc.value.problems)
-    assert (built / "processed" / "disclosure_audit.csv").read_bytes() == before
+    lines = exc.value.problems
+    assert all(line.startswith("disclosure: ") for line in lines)
+    assert any("municipality 2422, respondents n: narrowed (true 3" in line and "notebooks/01-data.ipynb" in line
+               for line in lines), "\n".join(lines)
+    assert any(": unanimous (" in line for line in lines) and any(": count (" in line for line in lines)
+    assert (built / "processed" / "disclosure_plan.json").read_bytes() == before
 
 
 def test_threshold_is_configuration(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.client_surveys import indicators as client_survey
+from analysis.core.publication_plan import Plan, reason_key
 from analysis.feedback import comparison as feedback, tables as feedback_tables
 from analysis.survey_data.codebooks import load_codebook
 
@@ -36,34 +37,47 @@ def frame(kommun: list[str], answers: list, codebook=CODEBOOK, variables=tuple(f
 
 # Malå: 3 respondents (too few); Lycksele: 10 positive, 10 not; Storuman: 15 and 5 (passes on its own).
 THREE = frame(["2418"] * 3 + ["2481"] * 20 + ["2421"] * 20, [1, 1, 1] + [1] * 10 + [3] * 10 + [1] * 15 + [3] * 5)
+D = CODEBOOK.dataset
 
 
-def test_the_report_poster_is_reproduced_word_for_word(built, monkeypatch):
+def plan_of(shown: list[str], hidden: dict | None = None, variables=client_survey.INDICATORS) -> Plan:
+    """A publication plan showing ``shown`` for every indicator (the region over them), the rest hidden for
+    the reasons in ``hidden`` (municipality -> reason code)."""
+    plan = Plan(indicators={D: {v: list(shown) for v in variables}}, region={D: {v: list(shown) for v in variables}},
+                respondents={D: list(shown)})
+    for m, reason in (hidden or {}).items():
+        plan.reasons.update({reason_key(D, v, m): reason for v in [*variables, "respondents"]})
+    return plan
+
+
+PLAN = plan_of(["2421", "2481"], {"2418": "kolada"})
+
+
+def test_the_region_poster_keeps_the_report_posters_words(built, monkeypatch):
+    """Word for word after the number; the numbers are the region's under the audited plan (the municipalities
+    whose figures are shown), so they need not be the report's."""
     monkeypatch.setenv("GINO_DATA_DIR", str(built))
     from analysis.report import processed
 
-    statements = feedback.poster_statements(processed.survey("client_survey_2018"), CODEBOOK)
-    # Word for word after the number; the numbers agree except for the three statements that Kolada's
-    # real results rule out (information, understanding, views: the twin follows Kolada there).
+    frame_2018, plan = processed.survey("client_survey_2018"), processed.disclosure_plan()
+    statements = feedback.poster_statements(frame_2018, CODEBOOK, plan)
     texts = statements["text"].tolist()
     assert [t.split(" av 10 ", 1)[1] for t in texts] == [t.split(" av 10 ", 1)[1] for t in POSTER_2018]
-    same = [t == p for t, p in zip(texts, POSTER_2018)]
-    assert same == [True, False, False, False, True, True], texts
+    region = client_survey.headline_indicators(frame_2018, CODEBOOK, plan=plan).set_index("variable")["of_ten"]
+    assert statements["of_ten"].tolist() == [int(region[v]) for v in statements["variable"]]
     assert (statements["source"] == "regionen").all()
 
 
 def test_number_is_computed_half_up():
     """3 of 4 positive = 0.75 -> '8 av 10' (half up), in every statement."""
-    statements = feedback.poster_statements(frame(["2481"] * 4, [1, 2, 1, 3]), CODEBOOK)
+    statements = feedback.poster_statements(frame(["2481"] * 4, [1, 2, 1, 3]), CODEBOOK, plan_of(["2481"]))
     assert statements["text"].str.startswith("8 av 10 ").all()
 
 
-def test_a_small_municipality_gets_the_regional_figure():
-    """Malå's 3 respondents are too few; Lycksele (20 + 20) passes and so does the rest of the region."""
-    f = frame(["2418"] * 3 + ["2481"] * 20 + ["2421"] * 20, [1, 1, 1] + [1] * 10 + [3] * 10 + [1] * 15 + [3] * 5)
-    mala = feedback.poster_statements(f, CODEBOOK, kommun="2418")
-    assert (mala["source"] == "regionen").all()
-    lycksele = feedback.poster_statements(f, CODEBOOK, kommun="2481")
+def test_a_municipality_the_plan_hides_gets_the_regional_figure():
+    mala = feedback.poster_statements(THREE, CODEBOOK, PLAN, kommun="2418")
+    assert (mala["source"] == "regionen").all() and mala["text"].str.startswith("6 av 10 ").all()  # 25 of 40
+    lycksele = feedback.poster_statements(THREE, CODEBOOK, PLAN, kommun="2481")
     assert (lycksele["source"] == "kommunen").all() and lycksele["text"].str.startswith("5 av 10 ").all()
 
 
@@ -78,46 +92,44 @@ def test_a_municipality_parameter_that_is_no_code_is_refused(value):
         feedback.municipality_code(value)
 
 
-def test_a_municipality_is_shown_exactly_where_the_report_table_shows_it():
-    """Malå fails on its own; merging Malå alone would leave a small merged row, so Storuman (the smallest
-    remaining group, tied with Lycksele and first by code) is merged too although it passes on its own."""
-    reasons = {k: set(feedback.indicator_comparison(THREE, CODEBOOK, k)
-                      .query("variable in @feedback.POSTER_STATEMENTS")["reason"]) for k in ("2418", "2421", "2481")}
-    assert reasons == {"2418": {"small"}, "2421": {"merged"}, "2481": {""}}
-    report = client_survey.indicators_by_municipality(THREE, CODEBOOK).query("variable == 'contact_ease'")
-    shown = set(report.loc[~report["suppressed"], "municipality"])
-    assert shown == {"Lycksele", "Övriga kommuner (sammanslagna)"}
+def test_a_municipality_is_shown_exactly_where_the_plan_shows_it():
+    reasons = {k: set(feedback.indicator_comparison(THREE, CODEBOOK, k, PLAN)["reason"]) for k in ("2418", "2421", "2481")}
+    assert reasons == {"2418": {"kolada"}, "2421": {""}, "2481": {""}}
+    report = client_survey.indicators_by_municipality(THREE, CODEBOOK, PLAN).query("variable == 'contact_ease'")
+    assert set(report.loc[~report["suppressed"], "municipality"]) == {"Lycksele", "Storuman"}  # no merged row
+    assert feedback_tables.own_cells(feedback.indicator_comparison(THREE, CODEBOOK, "2418", PLAN))[0] == \
+        "för få svar (Kolada redovisar inte)"
 
 
 def test_the_municipality_beside_the_region_with_intervals():
-    table = feedback.indicator_comparison(THREE, CODEBOOK, "2481").set_index("variable")
+    """The region is the shown municipalities: Malå, hidden, is in no sum (else region minus shown gives it)."""
+    table = feedback.indicator_comparison(THREE, CODEBOOK, "2481", PLAN).set_index("variable")
     row = table.loc["contact_ease"]
     assert (row["own_k"], row["own_n"], row["own_share"]) == (10, 20, 0.5)
-    assert (row["k"], row["n"]) == (28, 43)
-    assert row["own_ci_low"] < 0.5 < row["own_ci_high"] and row["ci_low"] < 28 / 43 < row["ci_high"]
-    assert table.loc["can_influence", "reason"] == "none"  # nobody answered it
-    assert pd.isna(table.loc["can_influence", "own_share"])
+    assert (row["k"], row["n"], row["municipalities"]) == (25, 40, 2)
+    assert row["own_ci_low"] < 0.5 < row["own_ci_high"] and row["ci_low"] < 25 / 40 < row["ci_high"]
+    assert "2 kommuner" in feedback_tables.region_cells(table.reset_index())[0]
 
 
 def test_a_municipality_that_did_not_take_part():
-    table = feedback.indicator_comparison(THREE, CODEBOOK, "2425")
+    table = feedback.indicator_comparison(THREE, CODEBOOK, "2425", plan_of(["2421"], {"2425": "absent"}))
     assert (table["reason"] == "absent").all() and table["own_share"].isna().all()
     assert feedback_tables.own_cells(table)[0] == "deltog inte"
 
 
 def test_differences_from_the_other_municipalities_with_holm():
-    years = {2018: feedback.indicator_comparison(THREE, CODEBOOK, "2481")}
+    years = {2018: feedback.indicator_comparison(THREE, CODEBOOK, "2481", PLAN)}
     d = feedback.differences_from_rest(years)
     assert len(d) == 6 and set(d["variable"]) == set(feedback.POSTER_STATEMENTS)
     row = d.iloc[0]
-    assert (row["own_k"], row["own_n"], row["rest_k"], row["rest_n"]) == (10, 20, 18, 23)
-    assert math.isclose(row["difference"], 10 / 20 - 18 / 23)
+    assert (row["own_k"], row["own_n"], row["rest_k"], row["rest_n"]) == (10, 20, 15, 20)
+    assert math.isclose(row["difference"], 10 / 20 - 15 / 20)
     assert row["diff_low"] < row["difference"] < row["diff_high"]
     assert np.allclose(d["p_holm"], np.minimum(1, 7 * d["p"]))  # six equal p-values in a family of seven
 
 
 def test_no_comparison_where_nothing_is_shown():
-    d = feedback.differences_from_rest({2018: feedback.indicator_comparison(THREE, CODEBOOK, "2418")})
+    d = feedback.differences_from_rest({2018: feedback.indicator_comparison(THREE, CODEBOOK, "2418", PLAN)})
     assert d.empty and "p_holm" in d
     assert "ingen jämförelse" in feedback_tables.difference_text(d, "Malå")
 
@@ -125,30 +137,27 @@ def test_no_comparison_where_nothing_is_shown():
 def test_answer_groups_beside_the_region():
     f = THREE.copy()
     f["travel_distance"] = pd.array([1] * 3 + [1] * 12 + [4] * 8 + [2] * 15 + [3] * 5, dtype="Int16")
-    lycksele = feedback.category_comparison(f, CODEBOOK, "2481", "travel_distance", feedback.DISTANCE_GROUPS)
-    assert lycksele["own_k"].tolist() == [12, 8] and lycksele["k"].tolist() == [30, 13] and lycksele["shown"].all()
-    storuman = feedback.category_comparison(f, CODEBOOK, "2421", "travel_distance", feedback.DISTANCE_GROUPS)
-    assert (storuman["reason"] == "merged").all(), "merged with Malå in the table of respondents, so everywhere"
-    f["travel_distance"] = pd.array([1] * 3 + [1] * 12 + [4] * 8 + [2] * 20, dtype="Int16")
-    unanimous = feedback.category_comparison(f, CODEBOOK, "2421", "travel_distance", feedback.DISTANCE_GROUPS)
-    assert not unanimous["shown"].any(), "all of Storuman's 20 under 20 km would tell each one's answer"
-    mala = feedback.category_comparison(f, CODEBOOK, "2418", "travel_distance", feedback.DISTANCE_GROUPS)
-    assert (mala["reason"] == "small").all() and mala["own_share"].isna().all()
+    plan = Plan(categories={"travel_distance": ["2481"]}, region={D: {"travel_distance": ["2421", "2481"]}},
+                reasons={reason_key(D, "travel_distance", "2421"): "hidden", reason_key(D, "travel_distance", "2418"): "kolada"})
+    lycksele = feedback.category_comparison(f, CODEBOOK, "2481", "travel_distance", feedback.DISTANCE_GROUPS, plan)
+    assert lycksele["own_k"].tolist() == [12, 8] and lycksele["k"].tolist() == [27, 13] and lycksele["shown"].all()
+    storuman = feedback.category_comparison(f, CODEBOOK, "2421", "travel_distance", feedback.DISTANCE_GROUPS, plan)
+    assert (storuman["reason"] == "hidden").all() and storuman["own_share"].isna().all()
+    assert feedback_tables.own_cells(storuman)[0] == "dold (röjandeskydd)"
 
 
-def test_the_climate_profile_is_checked_item_by_item():
-    """Storuman's 6 'Bra' and 6 other answers pass; Malå's 2 do not, and Storuman must not be
-    merged for it: Malå's 2 and Åsele's 10 (the smaller group) merged pass together."""
+def test_the_climate_profile_follows_the_plan_item_by_item():
     variables = ("state_open_climate",)
     f = frame(["2421"] * 12 + ["2418"] * 2 + ["2463"] * 10, [3] * 6 + [2] * 6 + [3, 2] + [3] * 5 + [2] * 5,
               codebook=CLIMATE, variables=variables)
-    storuman = feedback.climate_profile(f, CLIMATE, "2421").set_index("aspect")
+    plan = Plan(climate={"state_open_climate": ["2421"]},
+                reasons={reason_key(CLIMATE.dataset, "state_open_climate", "2418"): "hidden"})
+    storuman = feedback.climate_profile(f, CLIMATE, "2421", plan).set_index("aspect")
     assert storuman.loc["open_climate", "own_state_share"] == 0.5
     assert storuman.loc["open_climate", "own_state_reason"] == ""
     assert storuman.loc["open_climate", "state_n"] == 24
-    assert storuman.loc["curiosity", "own_state_reason"] == "none"
-    mala = feedback.climate_profile(f, CLIMATE, "2418").set_index("aspect")
-    assert mala.loc["open_climate", "own_state_reason"] == "small"
+    mala = feedback.climate_profile(f, CLIMATE, "2418", plan).set_index("aspect")
+    assert mala.loc["open_climate", "own_state_reason"] == "hidden"
     assert pd.isna(mala.loc["open_climate", "own_state_share"])
 
 
@@ -170,14 +179,38 @@ def test_public_facts_are_pooled_over_the_region():
         feedback.facts_comparison(sparsity_table, municipalities, "2425")
 
 
-def test_on_the_twin_every_municipality_matches_the_report_table(built, monkeypatch):
+def test_on_the_twin_every_document_shows_what_the_plan_shows(built, monkeypatch):
     monkeypatch.setenv("GINO_DATA_DIR", str(built))
     from analysis.report import processed
 
+    plan = processed.disclosure_plan()
     for dataset in ("client_survey_2018", "client_survey_2019"):
         f, codebook = processed.survey(dataset), processed.codebook(dataset)
-        report = client_survey.indicators_by_municipality(f, codebook)
+        report = client_survey.indicators_by_municipality(f, codebook, plan)
         for code, name in codebook.municipalities.items():
-            mine = feedback.indicator_comparison(f, codebook, code).set_index("variable")["shown"]
+            mine = feedback.indicator_comparison(f, codebook, code, plan).set_index("variable")["shown"]
             theirs = report[(report["municipality"] == name) & ~report["suppressed"]]["variable"]
-            assert set(mine[mine].index) <= set(theirs), (dataset, name)
+            assert set(mine[mine].index) == set(theirs), (dataset, name)
+
+
+def test_the_poster_says_too_few_only_where_kolada_says_so():
+    assert "för få" in feedback_tables.poster_region_note("Malå", ["regionen"] * 2, ["kolada"] * 2)
+    hidden = feedback_tables.poster_region_note("Storuman", ["regionen", "kommunen"], ["hidden", ""])
+    assert hidden == ' Där det står "regionen" döljs siffrorna för Storuman av röjandeskyddet.'
+    assert feedback_tables.poster_region_note("Lycksele", ["kommunen"] * 2, ["", ""]) == ""
+
+
+def test_respondents_and_thanks_wording():
+    assert feedback_tables.respondents_text(19) == "19 personer"
+    assert feedback_tables.respondents_text(None, "kolada") == "färre än 5 (Kolada redovisar inte antalet)"
+    assert feedback_tables.respondents_text(None, "hidden") == "ett antal som inte redovisas (röjandeskydd)"
+    assert feedback_tables.respondents_text(0) == "ingen (kommunen deltog inte)"
+    assert feedback_tables.thanks_sentence(174, 7, ["Sorsele"], 2018).startswith(
+        "Tack till alla som svarade! 174 personer i 7 kommuner besvarade enkäten 2018, och i Sorsele färre än 5")
+    assert feedback_tables.thanks_sentence(50, 2, [], 2019).endswith("enkäten 2019.")
+
+
+def test_the_poster_heading_says_what_the_region_is():
+    assert feedback_tables.region_heading([5, 7, 6], 8) == \
+        "Sammanslagna resultat för de kommuner vars siffror kan redovisas: 5–7 av de 8 kommuner som deltog"
+    assert "6 av de 8" in feedback_tables.region_heading([6, 6], 8)

@@ -66,32 +66,53 @@ def test_the_report_shows_the_library_tables_for_every_municipality(executed, on
     from analysis.feedback import comparison as feedback, tables as feedback_tables
     from analysis.report import processed
 
+    plan = processed.disclosure_plan()
     for code, name in STUDY.items():
         years = {y: feedback.indicator_comparison(processed.survey(f"client_survey_{y}"),
-                                                  processed.codebook(f"client_survey_{y}"), code) for y in (2018, 2019)}
+                                                  processed.codebook(f"client_survey_{y}"), code, plan) for y in (2018, 2019)}
         expected = feedback_tables.indicator_table(years, name, {2018: 8, 2019: 10})
         header, rows = table(executed[("kommun", code)], "tbl-kommun-brukare")
         assert header == list(expected.columns)
         assert rows == expected.astype(str).values.tolist(), name
 
 
-def test_where_the_municipality_is_too_small_the_report_says_so(executed):
+def test_where_kolada_withholds_the_report_says_so_and_shows_what_kolada_publishes(executed):
     header, rows = table(executed[("kommun", "2422")], "tbl-kommun-brukare")
-    assert header[1:3] == ["Sorsele 2018", "Alla 8 kommuner 2018"]
-    assert {row[1] for row in rows} == {"för få svar"}  # 3 respondents (Kolada: fewer than five): cells of 1–4
-    assert all(re.match(r"\d+\s?% \(\d+–\d+\), n = \d+", row[2]) for row in rows)  # the region instead
-    assert any("För få svar: någon svarskategori" in text for text in executed[("kommun", "2422")].markdown)
+    assert header[1:3] == ["Sorsele 2018", "Regionen 2018"]
+    assert {row[1] for row in rows} == {"för få svar (Kolada redovisar inte)"}  # 3 respondents: Kolada publishes nothing
+    assert all(re.match(r"\d+\s?% \(\d+–\d+\), n = \d+, \d kommuner", row[2]) for row in rows)  # the region instead
+    assert any("För få svar (Kolada redovisar inte)" in text for text in executed[("kommun", "2422")].markdown)
+    # Vilhelmina 2019 (42 respondents, every value in Kolada): its own results, not "för få svar"
+    header, rows = table(executed[("kommun", "2462")], "tbl-kommun-brukare")
+    assert all(re.match(r"\d+\s?% \(\d+–\d+\), n = \d+$", row[3]) for row in rows), rows
+    assert not any("för få" in cell for row in rows for cell in row)
 
 
-def test_the_region_poster_is_the_report_poster(executed):
-    """Word for word, except the numbers of the three statements Kolada's real results rule out."""
+def test_every_value_kolada_publishes_is_in_the_report(executed, on_twin):
+    """Where the survey figure is hidden, the report's Kolada table gives Kolada's own value (with its KPI id)."""
+    from analysis.report import processed
+
+    indicators = processed.kolada("indicators")
+    for code, name in STUDY.items():
+        for year in (2018, 2019):
+            _, rows = table(executed[("kommun", code)], f"tbl-kommun-kolada-{year}")
+            published = indicators[(indicators["kommun_kod"] == code) & (indicators["year"] == year)]
+            assert sum("%" in row[1] for row in rows) == len(published), (name, year)
+
+
+def test_the_region_poster_keeps_the_report_posters_words(executed, on_twin):
+    """Word for word after the number; the numbers are the region's under the audited plan."""
     from test_feedback import POSTER_2018
 
+    from analysis.feedback import comparison as feedback
+    from analysis.report import processed
+
     lines = "\n".join(executed[("affisch", None)].markdown)
-    for statement, kolada_allows in zip(POSTER_2018, [True, False, False, False, True, True]):
-        number, rest = statement.split(" av 10 ", 1)
-        assert (f"- **{number} av 10** {rest}" in lines) == kolada_allows
-        assert f" av 10** {rest}" in lines
+    statements = feedback.poster_statements(processed.survey("client_survey_2018"),
+                                            processed.codebook("client_survey_2018"), processed.disclosure_plan())
+    for statement, of_ten in zip(POSTER_2018, statements["of_ten"]):
+        _, rest = statement.split(" av 10 ", 1)
+        assert f"- **{of_ten} av 10** {rest}" in lines
 
 
 def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
@@ -111,39 +132,37 @@ def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
 
 
 def test_a_municipal_poster_marks_the_regional_figures(executed, on_twin):
-    from analysis.feedback import comparison as feedback
+    from analysis.feedback import comparison as feedback, tables as feedback_tables
     from analysis.report import processed
 
     f, codebook = processed.survey("client_survey_2018"), processed.codebook("client_survey_2018")
+    plan = processed.disclosure_plan()
     for code, name in STUDY.items():
-        statements = feedback.poster_statements(f, codebook, code)
+        statements = feedback.poster_statements(f, codebook, plan, code)
         text = "\n".join(executed[("affisch", code)].markdown)
-        if (statements["source"] == "regionen").all():
-            assert f"Svaren från {name} var för få för att visas för sig" in text
+        reasons = [plan.reason("client_survey_2018", v, code) for v in statements["variable"]]
+        assert feedback_tables.poster_region_note(name, statements["source"].tolist(), reasons) in text
         for row in statements.itertuples():
             assert f"**{row.of_ten} av 10**" in text
 
 
-def test_the_disclosure_check_reads_small_cells_from_the_output():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("#| label: tbl-x")])
-    text = pd.DataFrame({"Indikator": ["a", "b", "c", "d"],
-                         "Malå 2018": ["60\u00a0% (23–88), n = 5", "100\u00a0% (57–100), n = 5", "för få svar", "50\u00a0% (30–70), n = 20"],
-                         "Alla 8 kommuner 2018": ["70\u00a0% (60–80), n = 100"] * 4})
-    text = display.markdown_table(text).data  # as the documents write their tables
-    differences = pd.DataFrame({"Indikator": ["e", "f"], "Kommunen": ["55\u00a0% (11 av 20)", "50\u00a0% (10 av 20)"],
-                                "Övriga kommuner": ["64\u00a0% (85 av 132)", "15\u00a0% (3 av 20)"]})
-    differences = display.markdown_table(differences).data
-    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text}),
-                           nbformat.v4.new_output("display_data", data={"text/markdown": differences})]
-    problems = documents.disclosure_problems(nb, "Malå", 5, "kommun.qmd for Malå")
+def test_the_check_reads_unregistered_tables_and_unplanned_figures_from_the_output():
+    from analysis.core.publication_plan import Plan
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("#| label: tbl-kommun-brukare"),
+                                         nbformat.v4.new_code_cell("#| label: tbl-new")])
+    text = pd.DataFrame({"Indikator": ["a", "b"], "Malå 2018": ["60\u00a0% (23–88), n = 15", "dold (röjandeskydd)"],
+                         "Regionen 2018": ["70\u00a0% (60–80), n = 100, 6 kommuner"] * 2})
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": display.markdown_table(text).data})]
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": display.markdown_table(text).data})]
+    plan = Plan(indicators={"client_survey_2018": {"contact_ease": []}})
+    problems = documents.plan_problems(nb, "kommun", "2418", "Malå", plan, "kommun.qmd for Malå")
     assert problems == [
-        "kommun.qmd for Malå: table tbl-x, row 'a', column 'Malå 2018' shows '60\u00a0% (23–88), n = 5', "
-        "a cell of fewer than 5 respondents",
-        "kommun.qmd for Malå: table tbl-x, row 'b', column 'Malå 2018' shows '100\u00a0% (57–100), n = 5', "
-        "a group whose members all answered alike",
-        "kommun.qmd for Malå: table tbl-x, row 'f', column 'Övriga kommuner' shows '15\u00a0% (3 av 20)', "
-        "a cell of fewer than 5 respondents",
-    ]
+        "kommun.qmd for Malå: table tbl-kommun-brukare shows 1 of Malå's own figures; the disclosure plan shows 0",
+        "kommun.qmd for Malå: table tbl-new is published but the disclosure audit has not registered it (add it to "
+        "analysis.report.registry.TABLES and its facts to the ledger)"]
+    plan.indicators["client_survey_2018"]["contact_ease"] = ["2418"]
+    assert len(documents.plan_problems(nb, "kommun", "2418", "Malå", plan, "x")) == 1
 
 
 def test_a_qmd_becomes_the_notebook_quarto_executes():

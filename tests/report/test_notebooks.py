@@ -79,6 +79,12 @@ def test_notebook_executes_without_errors_or_warnings(path, built, monkeypatch, 
     # by its default repr carries its memory address, which differs on every run.
     addresses = MEMORY_ADDRESS.findall(nbformat.writes(nb))
     assert not addresses, f"{path.name} shows an object by its memory address: {addresses[:3]}"
+    # every table the notebook prints is registered for the disclosure audit (analysis.report.registry)
+    from analysis.report.feedback_documents import markdown_tables
+    from analysis.report.registry import TABLES
+
+    unregistered = {label for label, _, _ in markdown_tables(nb)} - set(TABLES[path.stem])
+    assert not unregistered, f"{path.name} publishes tables the disclosure audit has not seen: {unregistered}"
     labelled = [c for c in nb.cells if c.cell_type == "code" and options(c).get("label", "").startswith("fig-")]
     for cell in labelled:
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
