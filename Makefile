@@ -50,10 +50,10 @@ check: build
 
 # Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
 # into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
-# Under `gino report`, which has just done all that, no build is started and `prerender` says so.
+# Under `gino report`, which has just done all that, nothing is started (not even Python: about a second).
 prerender: venv
-	@[ "$$GINO_PRERENDERED" = 1 ] || $(MAKE) --no-print-directory build
-	@$(PY) -m analysis prerender
+	@if [ "$$GINO_PRERENDERED" = 1 ]; then echo "pre-render: done by 'gino report' just before Quarto started"; \
+	else $(MAKE) --no-print-directory build && $(PY) -m analysis prerender; fi
 
 # Regenerate the synthetic survey twin (committed in data/raw/synthetic/) from config/synthetic.yaml.
 synthesize: build

@@ -115,16 +115,23 @@ def _print_grid_note() -> None:
 def check(details: Annotated[bool, typer.Option(
         "--details", help="Also print every compared figure in full (tables of region facts, survey figures, Kolada).")] = False) -> None:
     """Verify and validate every raw snapshot, build, and compare with the figures the report and Kolada publish."""
+    _check(details, built=False)
+
+
+def _check(details: bool, built: bool) -> None:
+    """``check``; ``built``: the build has just run in this process (as in ``report``), so it is not run again."""
     from analysis.client_surveys.kolada_check import kolada_failures
     from analysis.report.check_summary import summarise
     from analysis.report.checks import load_comparison, load_kolada_comparison, load_survey_comparison, validate_raw
     from analysis.report.claims import claim_text
     from analysis.workflow import run_build
 
-    _check_config()
+    if not built:
+        _check_config()
     raw = validate_raw()
-    run_build()
-    _print_grid_note()
+    if not built:
+        run_build()
+        _print_grid_note()
     kolada = load_kolada_comparison()
     summary = summarise(raw, load_comparison(), load_survey_comparison(), kolada, kolada_failures(kolada))
     for title, text in summary.details if details else ():
@@ -173,7 +180,7 @@ def report() -> None:
     from analysis.report.report_check import check_project
 
     build(force=False, verbose=False)
-    check(details=False)
+    _check(details=False, built=True)
     problems = check_project(paths.ROOT)
     if problems:
         raise ManyInputErrors(problems)
@@ -193,7 +200,7 @@ def feedback_command(
     """
     import os
 
-    from analysis.report import feedback_documents, feedback_jobs, report_check
+    from analysis.report import feedback_documents, feedback_jobs, render, report_check
 
     build(force=False, verbose=False)  # includes the disclosure audit of every published table, the feedback tables too
     report = report_check.check_documents([d.path for d in feedback_jobs.DOCUMENTS])
@@ -212,10 +219,10 @@ def feedback_command(
             raise ManyInputErrors(problems)
         executed = len({(job.document.stem, job.kommun) for job in jobs})
         out.print(f"feedback: {executed} documents executed and checked (every table registered with the disclosure "
-                  f"audit, no figure its plan hides); Quarto is not installed, so the {len(jobs)} files were not rendered (install Quarto "
-                  ">= 1.6 from https://quarto.org/docs/get-started/ and run 'gino feedback' again)")
+                  f"audit, no figure its plan hides); Quarto is not installed, so the {len(jobs)} files were not rendered "
+                  f"({render.QUARTO_INSTALL} and run 'gino feedback' again)")
         return
-    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
     for job in jobs:
         started = time.time()
         subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)

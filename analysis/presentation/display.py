@@ -37,35 +37,62 @@ RULES = {"equal": "lika", "percent": "hela procent", "of_ten": "N av 10", "great
          "just_below": "strax under"}
 
 
-# The Typst PDFs' running header, in each Typst document's `include-in-header` (the header must be
-# set before the title block: a `set page` rule in the body would start a new page). It shows only
-# once a document has marked itself synthetic (``report_notice``), so real-data reports carry none, and
-# not on the pages of a chapter of real data between `#gino-real-chapter.update(true)` and `(false)`.
-TYPST_SYNTHETIC_HEADER = (
+# The header of every Typst document, in each one's `include-in-header` (written out in _quarto.yml and the
+# feedback documents; a test keeps them equal to this). It pins what would otherwise change with the Typst
+# that a Quarto release bundles (Typst 0.11 with Quarto 1.6, 0.15 with 1.10), so that the PDF reads the same on
+# each: the supplement of a section reference (Typst's Swedish "Kapitel" up to 0.13; Quarto's HTML says
+# "Avsnitt") and the creation date (none: two renders give the same bytes). (The article's bibliography,
+# whose title and style Typst would also change, is pandoc's: `citeproc: true` in _quarto.yml.) It defines `gino-notice`, the box ``notice`` sets in Typst instead of a Quarto
+# callout. The running header shows only once a document has marked itself synthetic (``report_notice``),
+# so real-data reports carry none, and not on the pages of a chapter of real data between
+# `#gino-real-chapter.update(true)` and `(false)`; it must be set before the title block (a `set page` rule
+# in the body would start a new page).
+TYPST_HEADER = (
     "// Tables: long ones break across pages (a captioned table is a figure, which does not break by\n"
     "// default, so its rows would overprint the page foot); cells set ragged-right, unhyphenated and\n"
     "// a little smaller, so that columns take the width of their content and names stay whole.\n"
     "#show figure: set block(breakable: true)\n"
     "#show table: set par(justify: false)\n"
     "#show table: set text(hyphenate: false, size: 8.5pt)\n"
+    "// The same words and bytes whichever Typst the Quarto release bundles (docs/report.md).\n"
+    "#set document(date: none)\n"
+    "#set heading(supplement: [Avsnitt])\n"
+    "// A notice box (display.notice): Quarto 1.6's Typst callouts import a package Typst must download.\n"
+    "#let gino-notice(colour, title, body) = block(width: 100%, breakable: false, fill: colour.lighten(92%),\n"
+    "  stroke: (left: 3pt + colour), inset: 8pt, radius: 2pt, { text(weight: \"bold\", fill: colour, title); parbreak(); body })\n"
     '#let gino-synthetic = state("gino-synthetic", false)\n'
     '#let gino-real-chapter = state("gino-real-chapter", false)\n'
     '#set page(header: context if gino-synthetic.final() and not gino-real-chapter.get() { align(right, text(size: 8pt, fill: rgb("#a00000"))'
     '[SYNTETISKA ENKÄTDATA – inte GINO-studiens svar]) })\n'
 )
+# Quarto's callout colours (its HTML) for the kinds the documents use.
+NOTICE_COLOURS = {"note": "#0758e5", "warning": "#eb9113", "important": "#cc1914"}
 
 
-def report_notice(synthetic: bool, notice: str | None = None, running_header: bool = True) -> str:
-    """Markdown for the top of the report (print it from a cell with ``output: asis``): a callout with
-    ``notice`` (the claim ``data-notice``), and for synthetic data a raw Typst block (other formats skip it)
-    that switches on the running header ``TYPST_SYNTHETIC_HEADER`` on every page of the PDF (not on a one-page
-    poster that starts with real data: ``running_header=False``, the callout marks its synthetic part)."""
+def notice(kind: str, title: str, body: str) -> str:
+    """A notice as Markdown (print it from a cell with ``output: asis``): a Quarto callout of ``kind``
+    ('note', 'warning' or 'important') titled ``title`` around the Markdown ``body``, except in Typst,
+    where it is a box of the same colour (``gino-notice`` in ``TYPST_HEADER``). Quarto 1.6 makes every
+    Typst callout import a Typst package that Typst downloads while compiling, so a PDF with a callout
+    could not be made offline."""
+    colour = NOTICE_COLOURS[kind]
+    typst_title = title.replace("\\", "\\\\").replace('"', '\\"')
+    return (f'::: {{.content-visible when-format="typst"}}\n'
+            f'```{{=typst}}\n#gino-notice(rgb("{colour}"), "{typst_title}")[\n```\n\n{body}\n\n```{{=typst}}\n]\n```\n:::\n\n'
+            f'::: {{.content-hidden when-format="typst"}}\n::: {{.callout-{kind}}}\n## {title}\n{body}\n:::\n:::\n')
+
+
+def report_notice(synthetic: bool, text: str | None = None, running_header: bool = True) -> str:
+    """Markdown for the top of the report (print it from a cell with ``output: asis``): a notice with
+    ``text`` (the claim ``data-notice``), and for synthetic data a raw Typst block (other formats skip it)
+    that switches on the running header of ``TYPST_HEADER`` on every page of the PDF (not on a one-page
+    poster that starts with real data: ``running_header=False``, the notice marks its synthetic part)."""
     if not synthetic:
-        return f"::: {{.callout-note}}\n## Verkliga enkätdata\n{notice or REAL_NOTICE}\n:::\n"
+        return notice("note", "Verkliga enkätdata", text or REAL_NOTICE)
     header = "```{=typst}\n#gino-synthetic.update(true)\n```\n" if running_header else ""
-    text = notice or ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade "
-                      "svar, inte GINO-studiens.")
-    return f"{header}\n::: {{.callout-warning}}\n## Syntetiska enkätdata\n{text}\n:::\n"
+    text = text or ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar, "
+                    "inte GINO-studiens.")
+    return f"{header}\n{notice('warning', 'Syntetiska enkätdata', text)}"
 
 
 def share_ci(share, low, high, decimals: int = 0) -> str:

@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-from analysis.core import paths
+from analysis.core import files, paths
 from analysis.public_data.catalog import grid_snapshots, load_catalog, snapshot
 from analysis.core.settings import load_settings
-from analysis.public_data.snapshot_checks import check_consistency
-from analysis.public_data.sources import (
-    read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
-)
 
 
 def validate_raw() -> list[str]:
-    """Verify every catalogued snapshot's checksum and validate its content; one line per snapshot."""
-    for entry in load_catalog().values():
+    """Verify every catalogued snapshot's checksum and validate its content; one line per snapshot.
+
+    The checksums are verified on every run. Validating the content (reading every snapshot, about two
+    seconds) is a function of the snapshots' bytes, the code and the configuration: when all are those of
+    the last validation that passed, its lines are returned again (``data/.state/raw-validation.json``)."""
+    from analysis.report.executed_notebooks import shared_fingerprint
+
+    entries = load_catalog().values()
+    for entry in entries:
         entry.verify()
+    key = "\n".join([shared_fingerprint(), *sorted(f"{e.id} {e.sha256}" for e in entries)])
+    stamp = paths.state_dir() / "raw-validation.json"
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded["key"] == key and all(isinstance(line, str) for line in recorded["lines"]):
+            return list(recorded["lines"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no record, or a damaged one: validate
+    lines = _validate_content()
+    files.write_json(stamp, {"key": key, "lines": lines})
+    return lines
+
+
+def _validate_content() -> list[str]:
+    from analysis.public_data.snapshot_checks import check_consistency  # geopandas and the readers: only
+    from analysis.public_data.sources import (  # when something is validated
+        read_areas, read_grid_layer, read_kommuner, read_lan, read_land_use, read_population, read_tatorter,
+    )
+
     settings = load_settings()
     catalog = {i: snapshot(i) for i in ("kommuner_boundaries", "lan_boundaries", "land_use_2015", "areas_2015",
                                         "tatorter_2020", settings.population_snapshot)}

@@ -77,6 +77,21 @@ class Job:
         return args + (["-P", f"kommun:{self.kommun}"] if self.kommun else [])
 
 
+def render_environment(base: dict[str, str], root: Path = paths.ROOT) -> dict[str, str]:
+    """``base`` with ``SOURCE_DATE_EPOCH`` set (unless it already is) to the time of the checked-out commit,
+    or without git to the newest modification time of the documents. pandoc stamps a deck's zip entries
+    and document properties with that time instead of the time of the render, so two renders of one
+    commit give the same bytes."""
+    import subprocess
+
+    if base.get("SOURCE_DATE_EPOCH"):
+        return dict(base)
+    proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False)
+    stamp = proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip().isdigit() else \
+        str(int(max(d.path.stat().st_mtime for d in DOCUMENTS)))
+    return {**base, "SOURCE_DATE_EPOCH": stamp}
+
+
 def collect(job: Job, started: float, workdir: Path | None = None, output_dir: Path | None = None) -> Path:
     """Move the file a render begun at ``started`` (``time.time()``) in ``workdir`` (the job's, the
     document's folder) wrote into ``output_dir`` (``OUTPUT_DIR``). Quarto writes ``--output`` relative to the working

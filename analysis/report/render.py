@@ -23,6 +23,11 @@ from analysis.core import files, paths
 SITE_DIR = paths.ROOT / "_site"
 # The article's and notebooks' outputs; the feedback products (gino feedback) are made separately.
 REPORT_OUTPUTS = ("reports/index.html", "reports/index.pdf")
+# The Quarto releases the render was verified on, offline, oldest and newest (docs/report.md); every
+# document's `quarto-required` says the same (a test keeps them equal).
+QUARTO_VERIFIED = ("1.6.43", "1.10.18")
+QUARTO_REQUIRED = f">={QUARTO_VERIFIED[0]} <={QUARTO_VERIFIED[1]}"
+QUARTO_INSTALL = f"install Quarto {QUARTO_VERIFIED[0]} to {QUARTO_VERIFIED[1]} from https://quarto.org/docs/get-started/"
 PRERENDERED_VARIABLE = "GINO_PRERENDERED"  # set by `gino report`, which has just run the pre-render step
 RENDER_INPUTS = ("_quarto.yml", "reports/*.qmd", "reports/*.bib", "reports/*.csl", "reports/notebooks/*.ipynb")
 
@@ -99,8 +104,7 @@ def render_report(print_line: Callable[[str], None]) -> None:
     if quarto is None:
         print_line(f"report: pipeline done and notebooks executed into "
                    f"{executed_notebooks.EXECUTED_DIR.relative_to(paths.ROOT)}/; Quarto is not installed, so the "
-                   "report was not rendered (install Quarto >= 1.6 from https://quarto.org/docs/get-started/ and "
-                   "run 'make report' or 'quarto render')")
+                   f"report was not rendered ({QUARTO_INSTALL}, and run 'make report' or 'quarto render')")
         return
     fingerprint = input_fingerprint(quarto_version(quarto))
     if is_current(fingerprint):

@@ -54,6 +54,11 @@ class OfflineMap:
         self.map = fmap
         self.height_px = height_px
 
+    def __repr__(self) -> str:
+        # The text form a notebook stores beside the HTML: without it, the object's memory address, which
+        # differs on every run and would make two executions of the same notebook differ.
+        return f"OfflineMap(height_px={self.height_px})"
+
     def get_root(self):
         return self.map.get_root()
 

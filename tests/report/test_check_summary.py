@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from analysis.report.check_summary import summarise, survey_figures
 
@@ -52,3 +53,31 @@ def test_a_region_fact_not_reproduced_fails_on_real_data_too():
     assert summary.failures == ["published figure not reproduced: study_area_km2: published 41955, computed 40000.0 "
                                 "(approx, tolerance 1)"]
     assert summary.lines[1] == "region facts: 0 of 1 published in the GINO report reproduced within their stated tolerance"
+
+
+def test_raw_content_is_validated_again_only_when_snapshots_code_or_configuration_changed(built, tmp_path, monkeypatch):
+    """The checksums are verified on every run; the content is read again only when what it was validated
+    from changed, and a damaged record is ignored."""
+    import shutil
+
+    from analysis.report import checks, executed_notebooks
+
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    monkeypatch.setenv("GINO_DATA_DIR", str(data))
+    first = checks.validate_raw()
+    assert any(line.startswith("kommuner_boundaries: ") for line in first)
+    validated = []
+    real = checks._validate_content
+    monkeypatch.setattr(checks, "_validate_content", lambda: validated.append(1) or real())
+    assert checks.validate_raw() == first and validated == []
+    monkeypatch.setattr(executed_notebooks, "shared_fingerprint", lambda: "changed code")
+    assert checks.validate_raw() == first and validated == [1]
+    (data / ".state" / "raw-validation.json").write_text("{", encoding="utf-8")
+    assert checks.validate_raw() == first and validated == [1, 1]
+    from analysis.public_data.catalog import load_catalog
+
+    raw = next(iter(load_catalog().values())).path
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    with pytest.raises(Exception, match="checksum mismatch"):
+        checks.validate_raw()

@@ -256,21 +256,27 @@ def test_the_command_executes_and_checks_everything_without_quarto(on_twin, monk
                     reason="quarto is not on PATH; the feedback documents are rendered where Quarto is installed")
 def test_quarto_renders_a_report_a_poster_and_a_deck(on_twin, tmp_path):
     """One of each kind, as `gino feedback` runs them: the municipality report (HTML and PDF), the A3
-    poster on one page, and the slide deck."""
-    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    poster on one page, and the slide deck; rendered twice, they are the same bytes (no render time
+    in the PDF, the deck's zip entries or its properties)."""
+    env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
     jobs = documents.jobs()
     chosen = [job for job in jobs if job.document.stem == "kommun" and job.kommun == "2425"]
     chosen += [next(job for job in jobs if job.document.stem == "affisch" and job.kommun == "2425"),
                next(job for job in jobs if job.document.stem == "bildspel" and job.kommun is None)]
+    made = {}
+    for round_ in ("first", "second"):
+        for job in chosen:
+            started = time.time()
+            proc = subprocess.run(["quarto", *job.quarto_args()], cwd=job.workdir, env=env, capture_output=True, text=True)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+            made[round_, job.output] = feedback_jobs.collect(job, started, output_dir=tmp_path / round_)
     for job in chosen:
-        started = time.time()
-        proc = subprocess.run(["quarto", *job.quarto_args()], cwd=job.workdir, env=env, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        made = feedback_jobs.collect(job, started, output_dir=tmp_path)
-        head = made.read_bytes()[:4]
+        first = made["first", job.output]
+        head = first.read_bytes()[:4]
         assert head == {"html": b"<!DO", "typst": b"%PDF", "pptx": b"PK\x03\x04"}[job.format], job.output
         if job.document.stem == "affisch":
-            assert _pdf_pages(made) == 1, "the poster must fit one A3 page"
+            assert _pdf_pages(first) == 1, "the poster must fit one A3 page"
+        assert first.read_bytes() == made["second", job.output].read_bytes(), f"two renders of {job.output} differ"
 
 
 def _pdf_pages(path) -> int:
@@ -293,7 +299,7 @@ def test_the_typst_header_is_the_same_in_every_typst_document():
         text = (feedback_jobs.FEEDBACK_DIR / f"{stem}.qmd").read_text(encoding="utf-8")
         front = yaml.safe_load(text.split("---\n")[1])
         headers.append(front["format"]["typst"]["include-in-header"]["text"])
-    assert headers == [display.TYPST_SYNTHETIC_HEADER] * 3
+    assert headers == [display.TYPST_HEADER] * 3
     assert "gino-synthetic.update(true)" in display.report_notice(True)
     assert "gino-synthetic" not in display.report_notice(False)
 
@@ -317,3 +323,12 @@ def test_every_slide_caption_fits_under_its_figure():
     assert captions
     for caption in captions:
         assert len(caption) <= 100, caption
+
+
+def test_renders_are_stamped_with_the_commit_time_not_the_render_time(tmp_path):
+    """pandoc writes SOURCE_DATE_EPOCH into a deck instead of the time of the render (see the render test)."""
+    commit_time = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    assert feedback_jobs.render_environment({"PATH": "x"}) == {"PATH": "x", "SOURCE_DATE_EPOCH": commit_time}
+    assert feedback_jobs.render_environment({"SOURCE_DATE_EPOCH": "5"})["SOURCE_DATE_EPOCH"] == "5"
+    newest = max(int(d.path.stat().st_mtime) for d in feedback_jobs.DOCUMENTS)
+    assert feedback_jobs.render_environment({}, root=tmp_path)["SOURCE_DATE_EPOCH"] == str(newest)  # no git there

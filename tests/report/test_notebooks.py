@@ -13,6 +13,7 @@ from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$", re.MULTILINE)
+MEMORY_ADDRESS = re.compile(r"<[\w.]+ (?:object )?at 0x[0-9a-f]+>")
 
 
 def options(cell) -> dict[str, str]:
@@ -74,6 +75,10 @@ def test_notebook_executes_without_errors_or_warnings(path, built, monkeypatch, 
     stderr = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.get("output_type") == "stream" and o.get("name") == "stderr"]
     assert not stderr, f"{path.name} wrote to stderr:\n" + "\n".join(stderr)
+    # Two executions must give the same bytes (analysis/report/executed_notebooks.py); an object shown
+    # by its default repr carries its memory address, which differs on every run.
+    addresses = MEMORY_ADDRESS.findall(nbformat.writes(nb))
+    assert not addresses, f"{path.name} shows an object by its memory address: {addresses[:3]}"
     # every table the notebook prints is registered for the disclosure audit (analysis.report.registry)
     from analysis.report.feedback_documents import markdown_tables
     from analysis.report.registry import TABLES

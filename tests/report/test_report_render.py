@@ -28,17 +28,32 @@ SECTIONS = ("Inledning", "Befolkningsmässigt små", "Innovationsklimatet", "Bru
             "Data och metod", "Begränsningar", "Referenser")
 
 
-@pytest.fixture(scope="module")
-def rendered(built, tmp_path_factory) -> Path:
-    root = copy_repository(tmp_path_factory.mktemp("repo"))
-    data = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(built, data)
-    env = {**os.environ, "GINO_DATA_DIR": str(data), "GINO_MIRROR": str(mirror_dir()),
+# What a render writes (besides the processed data, which the pre-render step's build keeps current).
+RENDER_OUTPUTS = ("_site", "_freeze", ".quarto", "reports/notebooks")
+
+
+def render(root: Path) -> None:
+    env = {**os.environ, "GINO_DATA_DIR": str(root.parent / "data"), "GINO_MIRROR": str(mirror_dir()),
            "QUARTO_PYTHON": sys.executable, "PYTHONPATH": str(root)}  # the copy's analysis/, not the editable install's
     proc = subprocess.run(["quarto", "render"], cwd=root, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "Kernel is running over TCP" not in proc.stderr + proc.stdout
+
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory) -> Path:
+    root = copy_repository(tmp_path_factory.mktemp("render") / "repo")
+    shutil.copytree(built, root.parent / "data")
+    render(root)
     return root
+
+
+def outputs(root: Path) -> dict[str, str]:
+    """sha256 of every file in the site and of every executed notebook (and its input stamp)."""
+    import hashlib
+
+    found = [p for name in ("_site", "reports/notebooks") for p in (root / name).rglob("*") if p.is_file()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in found}
 
 
 def test_the_render_leaves_the_tracked_tree_clean(rendered):
@@ -80,3 +95,16 @@ def test_every_notebook_has_its_page_and_the_article_links_to_it(rendered):
         download = page.parent / f"{source.stem}.ipynb"  # the executed notebook, offered for download
         assert f'download="{download.name}"' in page.read_text(encoding="utf-8")
         assert any(cell.get("outputs") for cell in json.loads(download.read_text(encoding="utf-8"))["cells"])
+
+
+def test_a_second_render_from_scratch_gives_the_same_bytes(rendered):
+    """Two renders of one commit: the same HTML, PDF, notebook pages, images and executed notebooks. (Last in
+    this file: it renders the copy again; the outputs are the same, so the tests above hold either way.)"""
+    first = outputs(rendered)
+    assert any(name.endswith(".pdf") for name in first) and any(name.endswith(".ipynb") for name in first)
+    for name in RENDER_OUTPUTS:
+        shutil.rmtree(rendered / name, ignore_errors=True)
+    render(rendered)
+    second = outputs(rendered)
+    assert sorted(second) == sorted(first)
+    assert [name for name in first if first[name] != second[name]] == []

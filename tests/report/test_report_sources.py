@@ -48,3 +48,24 @@ def test_article_cells_and_inline_expressions_execute(built, tmp_path):
     printed = proc.stdout.splitlines()
     assert "None" not in printed, "every inline expression must give Markdown, or Quarto prints quotes"
     assert "41\u00a0956" in printed and "39\u00a0653" in printed and "Sorsele" in printed
+
+
+def test_every_document_admits_exactly_the_quarto_releases_it_was_verified_on():
+    """`quarto-required` in the project and in each feedback document is the verified range, oldest to
+    newest; the Typst in every document uses no Quarto callout (Quarto 1.6 makes one download a package)."""
+    from analysis.presentation import display
+    from analysis.report import feedback_jobs, render
+
+    assert render.QUARTO_REQUIRED == f">={render.QUARTO_VERIFIED[0]} <={render.QUARTO_VERIFIED[1]}"
+    project = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    required = [project["quarto-required"]]
+    for document in feedback_jobs.DOCUMENTS:
+        front = yaml.safe_load(document.path.read_text(encoding="utf-8").split("---\n")[1])
+        required.append(front["quarto-required"])
+    assert required == [render.QUARTO_REQUIRED] * 4
+    for markdown in (display.report_notice(True), display.report_notice(False), display.notice("important", "T", "x")):
+        typst_part, other_part = markdown.split('::: {.content-hidden when-format="typst"}')
+        assert ".callout" not in typst_part and "#gino-notice(" in typst_part and ".callout-" in other_part
+    sources = [(ROOT / "reports" / "index.qmd").read_text(encoding="utf-8"),
+               *(d.path.read_text(encoding="utf-8") for d in feedback_jobs.DOCUMENTS)]
+    assert not any(".callout" in text for text in sources), "a callout in a Typst document: use display.notice"

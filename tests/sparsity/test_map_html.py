@@ -49,3 +49,9 @@ def test_the_notebook_output_is_an_iframe_without_the_trust_notice():
     output = OfflineMap(FakeMap())._repr_html_()
     assert output.startswith("<iframe srcdoc=") and "Make this Notebook Trusted" not in output
     assert "Leaflet 1.9.4" in html.unescape(output)
+
+
+def test_the_text_form_beside_the_html_is_the_same_on_every_run():
+    """A notebook stores an output's text form too; the default one names the object's memory address,
+    so two executions of the same notebook would differ."""
+    assert repr(OfflineMap(object())) == repr(OfflineMap(object())) == "OfflineMap(height_px=560)"
