@@ -174,7 +174,7 @@ def prerender() -> None:
 
 
 @app.command()
-def report() -> None:
+def report(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print Quarto's own output as it renders.")] = False) -> None:
     """Build, check, execute the changed notebooks and render the Quarto report (skipped when provably current)."""
     from analysis.report import render
     from analysis.report.report_check import check_project
@@ -185,7 +185,7 @@ def report() -> None:
     if problems:
         raise ManyInputErrors(problems)
     out.print("report: documents checked (embeds, cross-references, citations, captions and alt text resolve)")
-    render.render_report(out.print)
+    render.render_report(out.print, verbose=verbose)
 
 
 @app.command("feedback")

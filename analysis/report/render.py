@@ -91,9 +91,15 @@ def forget() -> None:
     stamp_path().unlink(missing_ok=True)
 
 
-def render_report(print_line: Callable[[str], None]) -> None:
+def render_log() -> Path:
+    """Where Quarto's own output of the last render is kept (git-ignored)."""
+    return paths.ROOT / ".quarto" / "gino-render.log"
+
+
+def render_report(print_line: Callable[[str], None], verbose: bool = False) -> None:
     """After the build and the checks: the pre-render step, then ``quarto render`` unless the site is
-    provably current; without Quarto, one line on installing it."""
+    provably current; without Quarto, one line on installing it. Quarto's own output goes to
+    ``render_log()`` and is printed in full only when the render fails (``verbose``: as it comes)."""
     import shutil
     import sys
     import time
@@ -112,7 +118,19 @@ def render_report(print_line: Callable[[str], None]) -> None:
         return
     forget()
     env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable), PRERENDERED_VARIABLE: "1"}
-    subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, check=True)
+    if verbose:
+        subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, check=True)
+    else:
+        log_path = render_log()
+        print_line(f"report: rendering with Quarto {quarto_version(quarto)} (its output: "
+                   f"{log_path.relative_to(paths.ROOT)})")
+        log_path.parent.mkdir(exist_ok=True)
+        with log_path.open("w", encoding="utf-8") as log:
+            done = subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                  check=False)
+        if done.returncode:
+            print_line(log_path.read_text(encoding="utf-8", errors="replace").rstrip())
+            raise subprocess.CalledProcessError(done.returncode, [quarto, "render"])
     record(fingerprint)
     outputs = ", ".join(f"_site/{name}" for name in REPORT_OUTPUTS)
     print_line(f"report: rendered {outputs} and the notebooks' pages ({time.perf_counter() - started:.0f} s)")

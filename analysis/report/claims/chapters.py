@@ -132,22 +132,51 @@ def distance_form(facts) -> Stated:
                          "p_bound": 0.001 if main["p"] < 0.001 else float("nan")})
 
 
-def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[int, int]:
+def hidden_cells(facts, dataset: str = "client_survey_2018") -> tuple[dict[str, int], int]:
+    """The municipality × indicator cells not shown, by the plan's reason ("kolada": Kolada publishes no value;
+    "hidden": the audit hides it), and all such cells of the municipalities that took part."""
     from analysis.client_surveys import indicators
 
     table = facts.memo(("by_municipality", dataset), lambda: indicators.indicators_by_municipality(
         facts.survey(dataset), facts.codebook(dataset), facts.plan()))
     own = table[table["municipality"].isin(set(facts.codebook(dataset).municipalities.values()))]
-    return int(own["suppressed"].sum()), len(own)
+    hidden = own[own["suppressed"]]
+    return {str(k): int(v) for k, v in hidden["reason"].value_counts().sort_index().items()}, len(own)
 
 
-@claim("clients-municipality-hidden", "how many of the municipality cells of the 2018 indicators disclosure control "
-       "hides", rules=(Rule(r"de flesta", lambda v: v["hidden"] > v["cells"] / 2, "more than half are hidden"),))
+def hidden_phrase(by_reason: dict[str, int]) -> str:
+    """Why the hidden cells are hidden, in words: "12 för att Kolada inte redovisar dem (färre än fem svar) och 5
+    för att röjandeskyddet döljer dem"."""
+    from analysis.core.disclosure import THRESHOLD
+    from analysis.sparsity.study_area import join_sv
+
+    words = {"kolada": f"för att Kolada inte redovisar dem (färre än {THRESHOLD} svar)",
+             "hidden": "för att röjandeskyddet döljer dem",
+             "small": f"för att färre än {THRESHOLD} svarade", "absent": "för att kommunen inte deltog"}
+    return join_sv([f"{n} {words[reason]}" for reason, n in by_reason.items() if n])
+
+
+def hidden_value(by_reason: dict[str, int], cells: int) -> dict:
+    return {"hidden": sum(by_reason.values()), "cells": cells, "kolada": by_reason.get("kolada", 0),
+            "audit": by_reason.get("hidden", 0)}
+
+
+HIDDEN_RULES = (Rule(r"för att Kolada inte redovisar dem", lambda v: v["kolada"] > 0,
+                     "some cells have no Kolada value"),
+                Rule(r"för att röjandeskyddet döljer dem", lambda v: v["audit"] > 0,
+                     "the audit hides some cells"))
+
+
+@claim("clients-municipality-hidden", "how many of the municipality cells of the 2018 indicators are not shown, and why "
+       "(Kolada publishes no value, or the disclosure audit hides them)",
+       rules=(Rule(r"de flesta", lambda v: v["hidden"] > v["cells"] / 2, "more than half are hidden"), *HIDDEN_RULES))
 def municipality_hidden(facts) -> Stated:
-    hidden, cells = hidden_cells(facts)
-    return Stated(f"Per kommun (@tbl-client-municipality) är underlaget litet: röjandeskyddet döljer {hidden} av de {cells} "
-                  "andelarna per kommun och indikator" + (" (de flesta)" if hidden > cells / 2 else "") + ".",
-                  {"hidden": hidden, "cells": cells})
+    by_reason, cells = hidden_cells(facts)
+    value = hidden_value(by_reason, cells)
+    text = (f"Per kommun (@tbl-client-municipality) är underlaget litet: {value['hidden']} av de {cells} andelarna per "
+            "kommun och indikator visas inte" + (" (de flesta)" if value["hidden"] > cells / 2 else "")
+            + (f", {hidden_phrase(by_reason)}" if value["hidden"] else "") + ".")
+    return Stated(text, value)
 
 
 @claim("clients-full-table-expected", "how many of the full distance × form table's expected counts are under five, "

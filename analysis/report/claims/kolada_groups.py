@@ -122,7 +122,9 @@ def headline(facts, group: str) -> Stated:
 
 @claim("kolada-largest", "the two municipalities with most respondents in the first survey year: their share of "
        "the group's respondents and on how many questions they lie below the country's median",
-       rules=(Rule(r"under rikets median i \d+ respektive \d+", lambda v: True, "counts (recomputed from the indicators)"),
+       rules=(Rule(r"under rikets median i \d+", lambda v: True, "counts (recomputed from the indicators)"),
+              Rule(r"ligger båda under", lambda v: v["below"][0] == v["below"][1] and v["items"][0] == v["items"][1],
+                   "the two counts are equal"),
               Rule(r"drar ner", lambda v: v["pulls_down"], "the weighted mean is below the unweighted one in most "
                                                             "of that year's questions"),
               Rule(r"väger tungt", lambda v: not v["pulls_down"], "the weighted mean is not below the unweighted in "
@@ -145,9 +147,14 @@ def largest(facts) -> Stated:
     items = [int((part["municipality"] == m).sum()) for m in top]
     own = tests[(tests["group"] == group) & (tests["reference"] == "Riket") & (tests["year"] == year)]
     pulls_down = int((own["weighted_mean"] < own["unweighted_mean"]).sum()) > len(own) / 2
-    text = (f"{join_sv(top)} hade {sv_number(share)} % av svarandena i {group} {year} och ligger under rikets median "
-            f"i {below[0]} respektive {below[1]} av {items[0]} frågor; " +
-            ("därför drar de ner det viktade medlet." if pulls_down else "de väger tungt i det viktade medlet."))
+    if below[0] == below[1] and items[0] == items[1]:
+        position = f"ligger båda under rikets median i {below[0]} av {items[0]} frågor"
+    elif items[0] == items[1]:
+        position = f"ligger under rikets median i {below[0]} respektive {below[1]} av {items[0]} frågor"
+    else:
+        position = f"ligger under rikets median i {below[0]} av {items[0]} respektive {below[1]} av {items[1]} frågor"
+    text = (f"{join_sv(top)} hade {sv_number(share)} % av svarandena i {group} {year} och {position}; "
+            + ("därför drar de ner det viktade medlet." if pulls_down else "de väger tungt i det viktade medlet."))
     return Stated(text, {"share": share, "below": below, "items": items, "year": year, "pulls_down": pulls_down,
                          "names": group_names(facts)})
 

@@ -63,7 +63,7 @@ def response_rates(facts) -> Stated:
         value[f"with_rate_{year}"] = int(national["municipalities_with_rate"].iloc[0]) if len(national) else 0
         if own.empty:
             value["none_years"].append(year)
-            parts.append(f"{year} publicerar Kolada ingen svarsfrekvens för kommunerna i {facts.area().study_name}"
+            parts.append(f"{year} publicerar Kolada ingen svarsfrekvens för studieregionens kommuner"
                          f"{median}")
         else:
             listed = join_sv([f"{names.get(r.kommun_kod, r.municipality)} {_pct(r.response_rate)}" for r in own.itertuples()])
@@ -158,7 +158,7 @@ def gender(facts) -> Stated:
     not_divided = bool(definitions["kolada_divided_by_gender"].astype(str).str.lower().eq("false").all())
     value = {"published": len(own), "not_divided": not_divided}
     if own.empty:
-        return Stated(f"Kolada publicerar inga värden för kvinnor och män för kommunerna i {facts.area().study_name}.",
+        return Stated("Kolada publicerar inga värden för kvinnor och män för studieregionens kommuner.",
                       value)
     per_year = own.groupby("year")["municipality"].agg(lambda m: sorted(set(m)))
     gap = (national["K"] - national["M"]).dropna()

@@ -96,7 +96,7 @@ def costs(facts) -> Stated:
     table = facts.kolada("ifo_costs")
     if (table["kommun_kod"] != "0000").sum() < 3:
         return Stated("Koladas kostnadsuppgifter i ögonblicksbilden gäller Region 10:s kommuner och riket, inte "
-                      f"kommunerna i {facts.area().study_name}.", {"p": 1.0, "rho": 0.0,
+                      "studieregionens kommuner.", {"p": 1.0, "rho": 0.0,
                                                                  "names": ["Region 10", facts.area().study_name]})
     test = facts.memo("swing_test", lambda: swing_test(table))
     part = table[table["kommun_kod"] != "0000"]

@@ -4,7 +4,7 @@ depends on whether the survey data are the synthetic twin or the real exports.""
 from __future__ import annotations
 
 from analysis.report.claims.base import SOURCE_WORDS, Rule, Stated, claim, synthetic_rule
-from analysis.report.claims.chapters import REAL, hidden_cells
+from analysis.report.claims.chapters import HIDDEN_RULES, REAL, hidden_cells, hidden_phrase, hidden_value
 from analysis.report.claims.surveys import figure_counts
 
 
@@ -64,7 +64,7 @@ def limitations_source(facts) -> Stated:
 
 @claim("limitations-small", "the respondents of the surveys and how much of the municipality results disclosure "
        "control hides", rules=(Rule(r"de flesta kommunresultat", lambda v: v["hidden"] > v["cells"] / 2,
-                                    "more than half of the 2018 municipality cells are hidden"),))
+                                    "more than half of the 2018 municipality cells are hidden"), *HIDDEN_RULES))
 def limitations_small(facts) -> Stated:
     from analysis.feedback.comparison import respondents_total
 
@@ -72,12 +72,14 @@ def limitations_small(facts) -> Stated:
     # the municipalities Kolada publishes: a total over all would give the withheld ones by subtraction
     clients = respondents_total(facts.survey("client_survey_2018"), facts.codebook("client_survey_2018"),
                                 facts.plan())[0]
-    hidden, cells = hidden_cells(facts)
+    by_reason, cells = hidden_cells(facts)
+    value = hidden_value(by_reason, cells)
     text = (f"Underlagen är små: {innovation} svar på innovationsenkäten och {clients} på brukarenkäten 2018 (i de "
-            f"kommuner Kolada redovisar), så intervallen är breda, och röjandeskyddet döljer {hidden} av "
-            f"brukarenkätens {cells} andelar per kommun och indikator 2018"
-            + (" (de flesta kommunresultat)" if hidden > cells / 2 else "") + ".")
-    return Stated(text, {"innovation": innovation, "clients": clients, "hidden": hidden, "cells": cells})
+            f"kommuner Kolada redovisar), så intervallen är breda, och {value['hidden']} av brukarenkätens {cells} "
+            "andelar per kommun och indikator 2018 visas inte"
+            + (" (de flesta kommunresultat)" if value["hidden"] > cells / 2 else "")
+            + (f": {hidden_phrase(by_reason)}" if value["hidden"] else "") + ".")
+    return Stated(text, {"innovation": innovation, "clients": clients} | value)
 
 
 @claim("clients-synthetic-assumption", "the client-survey notebook's assumption on the data: what the twin reproduces "
