@@ -11,6 +11,7 @@ beside the repository).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -90,13 +91,75 @@ def mirror() -> Path:
     return path
 
 
+def relocate_state(data: Path, moves: dict[Path, Path]) -> None:
+    """Make a copied data directory's build state name the copy's files.
+
+    doit records every input of a step by its absolute path (``.state/doit.json``), so a copy of a built
+    directory looks unbuilt to ``gino build`` and reruns every step. Renaming the recorded paths of each moved
+    directory (the data directory itself, a copied configuration, a copied repository) makes the copy exactly
+    as current as the original: a step reruns only when an input's content changed in the copy.
+    """
+    state = data / ".state" / "doit.json"
+    if not state.is_file():
+        return
+    prefixes = [(str(old) + os.sep, str(new) + os.sep) for old, new in moves.items()]
+
+    def moved(name: str) -> str:
+        for old, new in prefixes:
+            if name.startswith(old):
+                return new + name[len(old):]
+        return name
+
+    tasks = json.loads(state.read_text(encoding="utf-8"))
+    for name, record in tasks.items():
+        tasks[name] = {moved(key): ([moved(p) for p in value] if key == "deps:" else value)
+                       for key, value in record.items()}
+    state.write_text(json.dumps(tasks), encoding="utf-8")
+
+
+def clone_built(source: Path, dest: Path, config: Path | None = None, root: Path | None = None) -> Path:
+    """A copy of the built data directory ``source`` at ``dest`` (modification times kept), current for
+    ``gino build`` as ``source`` was: with a copy of its configuration at ``config`` (copied here from the
+    session's ``CONFIG`` when given and missing) and a copy of the repository at ``root`` (made by the caller).
+    Tests that change a built directory change such a copy; the session's builds stay read-only."""
+    shutil.copytree(source, dest, symlinks=True)
+    moves = {source: dest}
+    if config is not None:
+        if not config.exists():
+            shutil.copytree(CONFIG, config)
+        moves[CONFIG] = config
+    if root is not None:
+        moves[ROOT] = root
+    relocate_state(dest, moves)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, mirror) -> Path:
-    """A data directory fetched from the mirror and built once for the whole session (read-only for tests)."""
+    """A data directory fetched from the mirror and built once for the whole session (read-only for tests:
+    a test that changes it works on ``clone_built(built, ...)``)."""
     data = copy_committed_data(tmp_path_factory.mktemp("built") / "data")
     gino("fetch", "--mirror", str(mirror), data_dir=data)
     gino("build", data_dir=data)
     return data
+
+
+@pytest.fixture(scope="session")
+def forte(tmp_path_factory, mirror) -> dict:
+    """The second study region (tests/pipeline/test_second_region.py), built once for the session (read-only):
+    a data directory and a configuration directory whose regions.yaml names the Forte municipalities."""
+    from test_second_region import REGIONS_YAML
+
+    root = tmp_path_factory.mktemp("forte")
+    config = root / "config"
+    shutil.copytree(CONFIG, config)
+    (config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
+    data = copy_committed_data(root / "data")
+    env = {"GINO_CONFIG_DIR": str(config)}
+    gino("fetch", "--mirror", str(mirror), data_dir=data, extra_env=env)
+    build = gino("build", data_dir=data, extra_env=env)
+    return {"data": data, "config": config, "build": build.stdout,
+            "env": {"GINO_DATA_DIR": str(data), "GINO_CONFIG_DIR": str(config), "PYTHONWARNINGS": "default"}}
 
 
 @pytest.fixture
@@ -105,3 +168,30 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     data = copy_committed_data(tmp_path / "data")
     monkeypatch.setenv("GINO_DATA_DIR", str(data))
     return data
+
+
+@pytest.fixture(scope="session")
+def reported(built, tmp_path_factory) -> dict:
+    """``gino report`` without Quarto, run once for the session in a copy of the repository (its executed notebooks
+    go to the copy's reports/notebooks/) on a copy of the session's build: checked as a command by test_cli.py, and
+    its executed notebooks (each notebook's only execution in the suite on the twin) by test_notebooks.py.
+
+    The notebooks run with ``PYTHONWARNINGS=default``, so a warning shows up in their outputs. Where Quarto is on
+    the restricted PATH too, the same execution is made by ``gino prerender`` (the report is rendered elsewhere)."""
+    import nbformat
+
+    tmp = tmp_path_factory.mktemp("report")
+    root = paths.copy_repository(tmp / "repo")
+    data = clone_built(built, tmp / "data", root=root)
+    search = str(Path(sys.executable).parent) + ":/usr/bin:/bin"
+    env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root), "PATH": search,
+           "PYTHONWARNINGS": "default"}
+    command = "prerender" if shutil.which("quarto", path=search) else "report"
+    proc = subprocess.run([sys.executable, "-m", "analysis", command], cwd=root, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, f"gino {command} failed:\n{proc.stdout}\n{proc.stderr}"
+    executed = {}
+    for path in sorted((root / "reports" / "notebooks").glob("*.ipynb")):
+        stamp = json.loads(path.with_name(f".{path.stem}.inputs.json").read_text(encoding="utf-8"))
+        executed[path.name] = {"notebook": nbformat.read(path, as_version=4), "reads": sorted(stamp["reads"])}
+    return {"root": root, "data": data, "env": env, "command": command, "proc": proc, "executed": executed}

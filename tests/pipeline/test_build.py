@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.workflow import STEPS
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import CONFIG, clone_built, copy_committed_data, gino
 
 STUDY = ["2417", "2418", "2421", "2422", "2425", "2462", "2463", "2481"]
 
@@ -71,36 +71,45 @@ def test_grid_is_swedish_only_and_assigned(built):
     assert excluded.query("ref_year == 2021 and cntr_id == 'FI-SE'")["population"].sum() > 30000
 
 
-def test_two_builds_give_identical_bytes(built, mirror, tmp_path):
-    other = copy_committed_data(tmp_path / "elsewhere" / "data")
-    gino("fetch", "--mirror", str(mirror), data_dir=other)
-    gino("build", data_dir=other)
+@pytest.fixture(scope="module")
+def second_build(tmp_path_factory, mirror):
+    """A second build from the mirror, in another place and with its own copy of the configuration."""
+    root = tmp_path_factory.mktemp("elsewhere")
+    data = copy_committed_data(root / "data")
+    config = root / "config"
+    shutil.copytree(CONFIG, config)
+    env = {"GINO_CONFIG_DIR": str(config)}
+    gino("fetch", "--mirror", str(mirror), data_dir=data)
+    gino("build", data_dir=data, extra_env=env)
+    return root, data, env
+
+
+def test_two_builds_give_identical_bytes(built, second_build):
+    root, other, _ = second_build
     first = sorted(p.relative_to(built / "processed") for p in (built / "processed").rglob("*") if p.is_file())
     second = sorted(p.relative_to(other / "processed") for p in (other / "processed").rglob("*") if p.is_file())
     assert first == second and len(first) >= 10
     for rel in first:
         assert (built / "processed" / rel).read_bytes() == (other / "processed" / rel).read_bytes(), rel
-        assert str(tmp_path).encode() not in (other / "processed" / rel).read_bytes(), f"absolute path in {rel}"
+        assert str(root).encode() not in (other / "processed" / rel).read_bytes(), f"absolute path in {rel}"
 
 
 @pytest.fixture
-def fresh(tmp_path, mirror):
-    """A freshly built data directory with its own copy of the configuration."""
-    data = copy_committed_data(tmp_path / "data")
+def fresh(built, tmp_path):
+    """A built data directory of its own, with its own copy of the configuration (a copy of the session's build,
+    current as the build left it: ``clone_built``)."""
     config = tmp_path / "config"
-    shutil.copytree(CONFIG, config)
-    env = {"GINO_CONFIG_DIR": str(config)}
-    gino("fetch", "--mirror", str(mirror), data_dir=data)
-    gino("build", data_dir=data, extra_env=env)
-    return data, config, env
+    data = clone_built(built, tmp_path / "data", config=config)
+    return data, config, {"GINO_CONFIG_DIR": str(config)}
 
 
 def steps_run(stdout: str) -> set[str]:
     return {line.split()[1] for line in stdout.splitlines() if line.strip().startswith("done")}
 
 
-def test_noop_build_does_no_work(fresh):
-    data, _, env = fresh
+def test_noop_build_does_no_work(second_build):
+    """The second build above, built again where it was built: nothing runs and nothing is written."""
+    _, data, env = second_build
     before = {p: p.stat().st_mtime_ns for p in (data / "processed").iterdir()}
     out = gino("build", data_dir=data, extra_env=env).stdout
     assert steps_run(out) == set()

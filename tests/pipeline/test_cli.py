@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -11,8 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.core import paths
-from conftest import copy_committed_data, gino
+from conftest import clone_built, copy_committed_data, gino
 
 
 def test_module_and_console_script_expose_the_commands(tmp_path):
@@ -48,10 +46,8 @@ def replace_snapshot(data: Path, relative: str, text: str) -> Path:
     return path
 
 
-def test_bad_snapshot_fails_the_build_and_keeps_old_outputs(tmp_path, mirror):
-    data = copy_committed_data(tmp_path / "data")
-    gino("fetch", "--mirror", str(mirror), data_dir=data)
-    gino("build", data_dir=data)
+def test_bad_snapshot_fails_the_build_and_keeps_old_outputs(built, tmp_path, mirror):
+    data = clone_built(built, tmp_path / "data")  # fetched and built, as current as the session's build
     before = {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
 
     relative = "scb/folkmangd_kommun_alder_kon_2019-12-31.csv"
@@ -95,18 +91,13 @@ def test_check_prints_one_line_per_stage_and_the_tables_on_request(built):
     assert any(source_cell in line and len(line) > 60 for line in details.splitlines())
 
 
-def test_report_without_quarto_stops_after_the_pipeline(built, tmp_path):
-    """In a copy of the repository (the executed notebooks go to its reports/notebooks/), without Quarto."""
+def test_report_without_quarto_stops_after_the_pipeline(reported):
+    """In a copy of the repository (the executed notebooks go to its reports/notebooks/), without Quarto: the
+    session's run (``reported`` in conftest.py, whose executed notebooks test_notebooks.py checks), then a second."""
     if shutil.which("quarto"):
         return  # with Quarto on PATH the render tests cover `report`
-    root = paths.copy_repository(tmp_path / "repo")
-    data = tmp_path / "data"
-    shutil.copytree(built, data)
-    env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root),
-           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stderr
+    root, env, proc = reported["root"], reported["env"], reported["proc"]
+    assert reported["command"] == "report"
     lines = proc.stdout.strip().splitlines()
     assert lines[-1].startswith("report: pipeline done and notebooks executed into reports/notebooks/; "
                                 "Quarto is not installed")
@@ -121,5 +112,3 @@ def test_report_without_quarto_stops_after_the_pipeline(built, tmp_path):
     assert sum(line.strip().startswith("kept") for line in again.splitlines()) == len(list((root / "notebooks").glob("*.ipynb")))
     status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout
     assert status == "", status
-
-

@@ -1,6 +1,6 @@
 """A build killed with SIGKILL part-way leaves every output either old or new, and the next build repairs it.
 
-Setup (once per module): a data directory is built with the committed configuration ("old"); then the
+Setup (once per module): a copy of the session's build with the committed configuration ("old"); then the
 inputs of every step are changed (a region is added, ``grid_nearest_max_m`` is lowered and the last
 respondent of the synthetic 2019 client survey is dropped), and a clean build of the changed inputs in a
 second directory gives the expected "new" bytes.
@@ -38,7 +38,7 @@ import pytest
 
 from analysis.report import freeze
 from analysis.workflow import STEPS
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import CONFIG, ROOT, clone_built, copy_committed_data, gino
 
 NEW_REGION = '  sodra_lappland:\n    name: Södra Lappland\n    kommuner: ["2425", "2462", "2463"]\n'
 SURVEY_FILE = "raw/synthetic/client_survey_2019_synthetic.csv"
@@ -202,16 +202,13 @@ class Builds:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory, mirror) -> Builds:
+def builds(tmp_path_factory, built, mirror) -> Builds:
     root = tmp_path_factory.mktemp("faults")
     sources = source_fingerprint()
     timings = {}
 
-    work, config = copy_committed_data(root / "work" / "data"), copy_config(root / "work" / "config")
-    gino("fetch", "--mirror", str(mirror), data_dir=work)
-    t0 = time.perf_counter()
-    gino("build", data_dir=work, extra_env={"GINO_CONFIG_DIR": str(config)})
-    timings["old build"] = time.perf_counter() - t0
+    config = copy_config(root / "work" / "config")
+    work = clone_built(built, root / "work" / "data", config=config)  # the old build: the session's, current here
     old, hidden = listing(work)
     assert not hidden
     shutil.copytree(root / "work", root / "pristine", symlinks=True)

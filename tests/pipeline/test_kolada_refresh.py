@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
@@ -16,7 +15,7 @@ import pytest
 import yaml
 from werkzeug import Response
 
-from conftest import CONFIG, ROOT, gino
+from conftest import CONFIG, ROOT, clone_built, gino
 
 API = "/v3/"
 YEAR = 2023
@@ -68,8 +67,7 @@ def refreshed(built, mirror, tmp_path_factory):
     from pytest_httpserver import HTTPServer
 
     root = tmp_path_factory.mktemp("refresh")
-    data = root / "data"
-    shutil.copytree(built, data)
+    data = clone_built(built, root / "data")
     server = HTTPServer()
     server.start()
     try:

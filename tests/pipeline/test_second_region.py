@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import CONFIG, ROOT, copy_committed_data, gino
+from conftest import ROOT, clone_built, gino, relocate_state
 
 FORTE = {"1440": "Ale", "1441": "Lerum", "1482": "Kungälv", "0662": "Gislaved", "0682": "Nässjö", "0685": "Vetlanda"}
 REGIONS_YAML = """
@@ -49,19 +49,7 @@ FORBIDDEN = re.compile("|".join(["GINO", "Västerbotten", "Region 10", "Region 8
 OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$", re.MULTILINE)
 
 
-@pytest.fixture(scope="module")
-def forte(tmp_path_factory, mirror):
-    """A data directory and a configuration directory for the second region, built from the mirror."""
-    root = tmp_path_factory.mktemp("forte")
-    config = root / "config"
-    shutil.copytree(CONFIG, config)
-    (config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
-    data = copy_committed_data(root / "data")
-    env = {"GINO_CONFIG_DIR": str(config)}
-    gino("fetch", "--mirror", str(mirror), data_dir=data, extra_env=env)
-    build = gino("build", data_dir=data, extra_env=env)
-    return {"data": data, "config": config, "build": build.stdout,
-            "env": {"GINO_DATA_DIR": str(data), "GINO_CONFIG_DIR": str(config), "PYTHONWARNINGS": "default"}}
+# The second region's build is the session's ``forte`` fixture (tests/conftest.py), shared with test_claims.py.
 
 
 @pytest.fixture(scope="module")
@@ -199,10 +187,10 @@ def test_a_feedback_report_for_a_second_region_municipality(forte, monkeypatch):
 
 def test_real_exports_may_hold_the_configured_municipalities_not_the_codebooks_alone(forte, tmp_path):
     """A researcher's own exports for the Forte municipalities build; a code outside them is one line."""
-    data = tmp_path / "data"
-    shutil.copytree(forte["data"], data)
     config = tmp_path / "config"
     shutil.copytree(forte["config"], config)
+    data = clone_built(forte["data"], tmp_path / "data")
+    relocate_state(data, {forte["config"]: config})
     private = data / "raw" / "private"
     private.mkdir()
     forte_codes = sorted(FORTE)

@@ -5,7 +5,6 @@ register and the documents' literal prose kept honest; and each statement issue 
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 
 from analysis.report.claims import CLAIMS, Stated, check
 from analysis.report.claims.facts import Facts
-from conftest import CONFIG, DATA, ROOT, copy_committed_data, gino
+from conftest import CONFIG, DATA, ROOT, clone_built, gino
 
 SYNTHETIC = DATA / "raw" / "synthetic"  # the committed twin
 REAL = {"innovation_climate_2017": "private/innovation_2017.csv", "client_survey_2018": "private/client_2018.csv",
@@ -26,8 +25,8 @@ def real_format(built: Path, root: Path) -> tuple[Path, Path]:
     """The twin written out as real exports (``source: real``) with every answer column shuffled across the
     respondents (seeded) and ten innovation-survey respondents fewer: the anchoring to Kolada and some of the
     report's figures do not hold any more."""
-    data = root / "data"
-    shutil.copytree(built, data)
+    config = root / "config"
+    data = clone_built(built, root / "data", config=config)  # steps rerun only for what the real exports change
     (data / "raw" / "private").mkdir()
     rng = np.random.default_rng(22)
     for dataset, relative in REAL.items():
@@ -37,8 +36,6 @@ def real_format(built: Path, root: Path) -> tuple[Path, Path]:
         if dataset == "innovation_climate_2017":
             frame = frame.iloc[:-10]  # another round: ten fewer respondents, so published counts differ too
         frame.to_csv(data / "raw" / relative, index=False)
-    config = root / "config"
-    shutil.copytree(CONFIG, config)
     (config / "surveys.yaml").write_text("source: real\nreal:\n" + "".join(f"  {d}: {f}\n" for d, f in REAL.items()),
                                          encoding="utf-8")
     gino("build", data_dir=data, extra_env={"GINO_CONFIG_DIR": str(config)})
@@ -46,19 +43,10 @@ def real_format(built: Path, root: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def data_sets(built, mirror, tmp_path_factory) -> dict[str, Facts]:
-    from test_second_region import REGIONS_YAML
-
+def data_sets(built, forte, tmp_path_factory) -> dict[str, Facts]:
     real_data, real_config = real_format(built, tmp_path_factory.mktemp("claims-real"))
-    forte = tmp_path_factory.mktemp("claims-forte")
-    forte_config = forte / "config"
-    shutil.copytree(CONFIG, forte_config)
-    (forte_config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
-    forte_data = copy_committed_data(forte / "data")
-    env = {"GINO_CONFIG_DIR": str(forte_config)}
-    gino("fetch", "--mirror", str(mirror), data_dir=forte_data, extra_env=env)
-    gino("build", data_dir=forte_data, extra_env=env)
-    return {"twin": Facts(built, CONFIG), "real": Facts(real_data, real_config), "second region": Facts(forte_data, forte_config)}
+    return {"twin": Facts(built, CONFIG), "real": Facts(real_data, real_config),
+            "second region": Facts(forte["data"], forte["config"])}
 
 
 def evaluate(facts: Facts) -> tuple[dict[tuple, Stated], list[str]]:
