@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,11 @@ def _test_config_dir(committed: Path) -> Path:
 
 
 COMMITTED = _committed_tree()
-CONFIG = _test_config_dir(COMMITTED)
+# pytest-xdist's workers read the configuration the controlling process exported (they inherit its environment):
+# the session's builds, made once per run by one worker (``once_per_run``), record this directory by its path.
+_SHARED_CONFIG = os.environ.get("GINO_TEST_CONFIG_DIR") if os.environ.get("PYTEST_XDIST_WORKER") else None
+CONFIG = Path(_SHARED_CONFIG) if _SHARED_CONFIG else _test_config_dir(COMMITTED)
+os.environ["GINO_TEST_CONFIG_DIR"] = str(CONFIG)
 DATA = COMMITTED / "data"  # the committed data/: codebooks, published figures, the synthetic twin, catalog entries
 os.environ["GINO_CONFIG_DIR"] = str(CONFIG)
 os.environ["GINO_DATA_DIR"] = str(DATA)  # a test that names no data directory reads (and writes) this copy
@@ -134,32 +139,85 @@ def clone_built(source: Path, dest: Path, config: Path | None = None, root: Path
     return dest
 
 
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], dict]) -> dict:
+    """What ``make(directory)`` returns (JSON), made once per test run in a directory of its own, however many
+    pytest-xdist workers ask: the first makes it, the others wait on a file lock and read the result."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's directory, shared by workers
+    directory, result = root / name, root / f"{name}.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not result.is_file():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            result.write_text(json.dumps(make(directory)), encoding="utf-8")
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, mirror) -> Path:
-    """A data directory fetched from the mirror and built once for the whole session (read-only for tests:
-    a test that changes it works on ``clone_built(built, ...)``)."""
-    data = copy_committed_data(tmp_path_factory.mktemp("built") / "data")
-    gino("fetch", "--mirror", str(mirror), data_dir=data)
-    gino("build", data_dir=data)
-    return data
+    """A data directory fetched from the mirror and built once for the whole run (read-only for tests: a test
+    that changes it works on ``clone_built(built, ...)``)."""
+    def make(directory: Path) -> dict:
+        data = copy_committed_data(directory / "data")
+        gino("fetch", "--mirror", str(mirror), data_dir=data)
+        gino("build", data_dir=data)
+        return {"data": str(data)}
+
+    return Path(once_per_run(tmp_path_factory, "built", make)["data"])
 
 
 @pytest.fixture(scope="session")
 def forte(tmp_path_factory, mirror) -> dict:
-    """The second study region (tests/pipeline/test_second_region.py), built once for the session (read-only):
-    a data directory and a configuration directory whose regions.yaml names the Forte municipalities."""
-    from test_second_region import REGIONS_YAML
+    """The second study region (tests/pipeline/test_second_region.py), built once for the run (read-only): a data
+    directory and a configuration directory whose regions.yaml names the Forte municipalities."""
+    def make(directory: Path) -> dict:
+        from test_second_region import REGIONS_YAML
 
-    root = tmp_path_factory.mktemp("forte")
-    config = root / "config"
-    shutil.copytree(CONFIG, config)
-    (config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
-    data = copy_committed_data(root / "data")
-    env = {"GINO_CONFIG_DIR": str(config)}
-    gino("fetch", "--mirror", str(mirror), data_dir=data, extra_env=env)
-    build = gino("build", data_dir=data, extra_env=env)
-    return {"data": data, "config": config, "build": build.stdout,
-            "env": {"GINO_DATA_DIR": str(data), "GINO_CONFIG_DIR": str(config), "PYTHONWARNINGS": "default"}}
+        config = directory / "config"
+        shutil.copytree(CONFIG, config)
+        (config / "regions.yaml").write_text(REGIONS_YAML, encoding="utf-8")
+        data = copy_committed_data(directory / "data")
+        env = {"GINO_CONFIG_DIR": str(config)}
+        gino("fetch", "--mirror", str(mirror), data_dir=data, extra_env=env)
+        return {"data": str(data), "config": str(config), "build": gino("build", data_dir=data, extra_env=env).stdout}
+
+    made = once_per_run(tmp_path_factory, "forte", make)
+    return {"data": Path(made["data"]), "config": Path(made["config"]), "build": made["build"],
+            "env": {"GINO_DATA_DIR": made["data"], "GINO_CONFIG_DIR": made["config"], "PYTHONWARNINGS": "default"}}
+
+
+@pytest.fixture(scope="session")
+def reported(built, tmp_path_factory) -> dict:
+    """``gino report`` without Quarto, run once for the run in a copy of the repository (its executed notebooks go
+    to the copy's reports/notebooks/) on a copy of the session's build: checked as a command by test_cli.py, and
+    its executed notebooks (each notebook's only execution in the suite on the twin) by test_notebooks.py.
+
+    The notebooks run with ``PYTHONWARNINGS=default``, so a warning shows up in their outputs. Where Quarto is on
+    the restricted PATH too, the same execution is made by ``gino prerender`` (the report is rendered elsewhere)."""
+    import nbformat
+
+    search = str(Path(sys.executable).parent) + ":/usr/bin:/bin"
+    command = "prerender" if shutil.which("quarto", path=search) else "report"
+
+    def make(directory: Path) -> dict:
+        root = paths.copy_repository(directory / "repo")
+        data = clone_built(built, directory / "data", root=root)
+        env = {"GINO_DATA_DIR": str(data), "PYTHONPATH": str(root), "PATH": search, "PYTHONWARNINGS": "default"}
+        proc = subprocess.run([sys.executable, "-m", "analysis", command], cwd=root, env={**os.environ, **env},
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, f"gino {command} failed:\n{proc.stdout}\n{proc.stderr}"
+        return {"root": str(root), "env": env, "stdout": proc.stdout}
+
+    made = once_per_run(tmp_path_factory, "report", make)
+    root = Path(made["root"])
+    executed = {}
+    for path in sorted((root / "reports" / "notebooks").glob("*.ipynb")):
+        stamp = json.loads(path.with_name(f".{path.stem}.inputs.json").read_text(encoding="utf-8"))
+        executed[path.name] = {"notebook": nbformat.read(path, as_version=4), "reads": sorted(stamp["reads"])}
+    return {"root": root, "env": {**os.environ, **made["env"]}, "command": command, "stdout": made["stdout"],
+            "executed": executed}
 
 
 @pytest.fixture
@@ -168,30 +226,3 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     data = copy_committed_data(tmp_path / "data")
     monkeypatch.setenv("GINO_DATA_DIR", str(data))
     return data
-
-
-@pytest.fixture(scope="session")
-def reported(built, tmp_path_factory) -> dict:
-    """``gino report`` without Quarto, run once for the session in a copy of the repository (its executed notebooks
-    go to the copy's reports/notebooks/) on a copy of the session's build: checked as a command by test_cli.py, and
-    its executed notebooks (each notebook's only execution in the suite on the twin) by test_notebooks.py.
-
-    The notebooks run with ``PYTHONWARNINGS=default``, so a warning shows up in their outputs. Where Quarto is on
-    the restricted PATH too, the same execution is made by ``gino prerender`` (the report is rendered elsewhere)."""
-    import nbformat
-
-    tmp = tmp_path_factory.mktemp("report")
-    root = paths.copy_repository(tmp / "repo")
-    data = clone_built(built, tmp / "data", root=root)
-    search = str(Path(sys.executable).parent) + ":/usr/bin:/bin"
-    env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root), "PATH": search,
-           "PYTHONWARNINGS": "default"}
-    command = "prerender" if shutil.which("quarto", path=search) else "report"
-    proc = subprocess.run([sys.executable, "-m", "analysis", command], cwd=root, env=env, capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, f"gino {command} failed:\n{proc.stdout}\n{proc.stderr}"
-    executed = {}
-    for path in sorted((root / "reports" / "notebooks").glob("*.ipynb")):
-        stamp = json.loads(path.with_name(f".{path.stem}.inputs.json").read_text(encoding="utf-8"))
-        executed[path.name] = {"notebook": nbformat.read(path, as_version=4), "reads": sorted(stamp["reads"])}
-    return {"root": root, "data": data, "env": env, "command": command, "proc": proc, "executed": executed}

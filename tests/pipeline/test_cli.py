@@ -96,14 +96,14 @@ def test_report_without_quarto_stops_after_the_pipeline(reported):
     session's run (``reported`` in conftest.py, whose executed notebooks test_notebooks.py checks), then a second."""
     if shutil.which("quarto"):
         return  # with Quarto on PATH the render tests cover `report`
-    root, env, proc = reported["root"], reported["env"], reported["proc"]
+    root, env, stdout = reported["root"], reported["env"], reported["stdout"]
     assert reported["command"] == "report"
-    lines = proc.stdout.strip().splitlines()
+    lines = stdout.strip().splitlines()
     assert lines[-1].startswith("report: pipeline done and notebooks executed into reports/notebooks/; "
                                 "Quarto is not installed")
     assert sum(line.strip().startswith("executed") for line in lines) == len(list((root / "notebooks").glob("*.ipynb")))
     assert any(line.startswith("report: documents checked") for line in lines)
-    assert "quarto.org" in proc.stdout
+    assert "quarto.org" in stdout
     assert sorted(p.name for p in (root / "reports" / "notebooks").glob("*.ipynb")) == \
         sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
     again = subprocess.run([sys.executable, "-m", "analysis", "report"], cwd=root, env=env, capture_output=True,
