@@ -226,3 +226,23 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     data = copy_committed_data(tmp_path / "data")
     monkeypatch.setenv("GINO_DATA_DIR", str(data))
     return data
+
+
+# The slowest test files, first: under pytest-xdist (``make test``) each file runs on one worker, handed out in
+# collection order (with --no-loadscope-reorder), so these start at once, on both workers, and the many quick files
+# fill in around them. Each worker starts with two files: the faults' chain of killed builds (which makes ``built``)
+# with the second region's checks (which make ``forte`` meanwhile), then the feedback documents and the report.
+SLOWEST_FIRST = ("pipeline/test_faults.py", "pipeline/test_second_region.py", "pipeline/test_cli.py",
+                 "report/test_feedback_documents.py", "report/test_claims.py", "pipeline/test_kolada_refresh.py",
+                 "pipeline/test_figure_determinism.py", "pipeline/test_build.py", "report/test_notebooks.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # one process: the usual order
+
+    def rank(item) -> int:
+        relative = Path(str(item.fspath)).relative_to(ROOT / "tests").as_posix()
+        return SLOWEST_FIRST.index(relative) if relative in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file is kept
