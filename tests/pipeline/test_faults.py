@@ -15,9 +15,8 @@ the hidden ``.<name>.<random>.tmp`` files of ``analysis.core.files.atomic_path``
 must succeed and reproduce the clean new build byte for byte. (The chain shares one repair build among
 the kill points; each build after a kill must also get through every step before its own kill point.)
 
-Two further faults once broke later builds and are now tested: a build killed while doit rewrites its
-state file (the state is discarded and every step reruns), and a killed build whose rewritten outputs
-were never recorded followed by reverting the inputs (an unfinished build forces every step to rerun).
+Two further faults that once broke later builds are tested in test_faults_state.py (on a worker of their own
+under ``make test``).
 """
 
 from __future__ import annotations
@@ -298,30 +297,3 @@ def test_build_after_the_kills_completes_and_equals_a_clean_build(builds, chain)
     # Temporary files of killed builds stay behind, hidden; nothing that reads processed/ sees them.
     assert all(TEMP_FILE.fullmatch(h) for h in final.hidden)
     assert final.fingerprint == freeze.data_fingerprint(ROOT, builds.ref)
-
-
-def test_sigkill_while_the_build_state_is_saved(builds):
-    builds.restore()
-    code, log = run_until(injected("state-dump", ""), builds.work, builds.config, None)
-    if code != -signal.SIGKILL or (builds.work / ".state" / "doit.json").read_bytes() != b"":
-        pytest.fail("the fault did not land while the state was saved:\n" + "\n".join(log))
-    result = gino("build", data_dir=builds.work, extra_env={"GINO_CONFIG_DIR": str(builds.config)}, check=False)
-    assert result.returncode == 0, result.stderr[-400:]
-    assert listing(builds.work)[0] == builds.old
-
-
-def test_reverting_the_inputs_after_a_killed_build(builds):
-    builds.restore()
-    change_inputs(builds.work, builds.config)
-    code, log = run_until(cli(), builds.work, builds.config, ("done", "municipalities"))
-    if code != -signal.SIGKILL:
-        pytest.fail("the build ended before 'done municipalities':\n" + "\n".join(log))
-    for path in (builds.root / "pristine" / "config").iterdir():  # back to the old inputs
-        shutil.copy2(path, builds.config / path.name)
-    shutil.copy2(builds.root / "pristine" / "data" / SURVEY_FILE, builds.work / SURVEY_FILE)
-    result = gino("build", data_dir=builds.work, extra_env={"GINO_CONFIG_DIR": str(builds.config)}, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"the build after the revert failed:\n{result.stdout}\n{result.stderr}")
-    visible, _ = listing(builds.work)
-    stale = sorted(n for n in visible if visible[n] != builds.old[n])
-    assert not stale, f"outputs that do not match the reverted inputs after a build called them current: {stale}"
