@@ -168,16 +168,7 @@ class Space:
         return result.status == 0
 
     def _broken(self, values: dict) -> str:
-        for c in self.constraints:
-            if isinstance(c, Linear):
-                v = sum(coef * values.get(k, 0) for k, coef in c.terms)
-                if not c.low - 1e-9 <= v <= c.high + 1e-9:
-                    return f"{c.source or 'a linear fact'} gives {v}, expected {c.low}–{c.high}"
-            elif isinstance(c, Choice):
-                v = tuple(sum(coef * values.get(k, 0) for k, coef in e) for e in c.exprs)
-                if v not in set(c.options):
-                    return f"{c.source or 'a choice'} gives {v}, not among its {len(c.options)} options"
-        return "one of the either-or facts"
+        return broken(self.constraints, values)
 
     def optimum(self, objective: Terms, sense: int) -> float:
         """The smallest (``sense`` 1) or largest (-1) value of ``objective`` over the space (remembered)."""
@@ -226,6 +217,20 @@ class Space:
         if len(seen) and (seen > 0.5).any():
             return False
         return self.optimum(objective, -1) == 0
+
+
+def broken(constraints: list, values: dict) -> str:
+    """The first fact ``values`` break, in words (for an error message)."""
+    for c in constraints:
+        if isinstance(c, Linear):
+            v = sum(coef * values.get(k, 0) for k, coef in c.terms)
+            if not c.low - 1e-9 <= v <= c.high + 1e-9:
+                return f"{c.source or 'a linear fact'} gives {v}, expected {c.low}–{c.high}"
+        elif isinstance(c, Choice):
+            v = tuple(sum(coef * values.get(k, 0) for k, coef in e) for e in c.exprs)
+            if v not in set(c.options):
+                return f"{c.source or 'a choice'} gives {v}, not among its {len(c.options)} options"
+    return "one of the either-or facts"
 
 
 def keys_of(constraint: Constraint) -> set:

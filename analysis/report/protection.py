@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.feasible import Choice, Linear, Space, holds, keys_of
-from analysis.core import disclosure
+from analysis.core import disclosure, feasible_blocks
 from analysis.report import attacker, ledger, unknowns as u
 from analysis.core.publication_plan import Plan, reason_key
 
@@ -40,8 +40,8 @@ def _local(dataset, codebook, truth, public, display, municipality, variable, th
     inside = [f for f in public if keys_of(f) <= set(upper)]
     structure = [f for f in u.structure(dataset, codebook) if keys_of(f) <= set(upper)]
     local_truth = {k: truth[k] for k in keys}
-    published = Space(upper, structure + inside + display, local_truth)
-    public_space = Space(upper, structure + inside, local_truth)
+    published = feasible_blocks.space(upper, structure + inside + display, local_truth)
+    public_space = feasible_blocks.space(upper, structure + inside, local_truth)
     found = [t for t in (found if found is not None else attacker.targets(dataset, codebook, truth, threshold))
              if t[0].level == "municipality" and t[0].group == municipality and t[0].item == variable]
     return not any(attacker.breach(published, lambda: public_space, t, o, threshold) for t, o in found)
@@ -209,7 +209,7 @@ def _needed(audit: attacker.Audit, breach: dict, threshold: int) -> list[tuple]:
         if breach["item"] == "respondents":  # a size: its derivation may run through any item
             space = audit._space(audit.public_facts + everything + [f for k in trial for f in by_key[k]])
         else:
-            space = Space(upper, base + [f for k in trial for f in by_key[k] if near(f)], truth)
+            space = feasible_blocks.space(upper, base + [f for k in trial for f in by_key[k] if near(f)], truth)
         if attacker.breach(space, lambda: audit.public, target[0], target[1], threshold):
             needed = trial
     return needed

@@ -1,0 +1,188 @@
+"""Exact range questions without a solver: every whole-number point of a small space, group by group.
+
+The audit's client-survey blocks hold one item's cells for a few groups (municipalities). Each group's
+unknowns are tied by its own facts (its size, Kolada's value, its shown figure) and the groups only
+through a few sums (a regional figure, the GINO report's share, the comparison of the years, the sizes'
+joint options). ``Enumerated`` lists every point each group's own facts allow (after bound propagation;
+a few hundred here), then runs a dynamic programme over the groups whose states are the partial sums of
+the linking expressions, forward and backward, and keeps the points of each group that extend to a
+solution of every fact. A range question is then a minimum and a maximum over kept points: exact, as
+the integer program (``feasible.Space``) it stands in for, with no solver. A space too large to
+enumerate raises ``TooLarge`` (then use ``Space``). Pure computation.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from analysis.core.feasible import Choice, Linear, Terms, holds, keys_of
+
+TOLERANCE = 1e-9    # a fact holds within this, as in ``feasible.holds``
+SLACK = 1e-6        # bound propagation rounds this much outwards (it only prunes; points are checked exactly)
+POINTS = 40_000     # points of all groups together
+GROUP_POINTS = 6_000  # points of one group
+PAIRS = 400_000     # states times a group's distinct contributions in one step of the programme
+
+
+class TooLarge(Exception):
+    """Too many points or states to enumerate: ask the integer program instead."""
+
+
+def canonical(expr: Terms) -> Terms:
+    """``expr`` with repeated unknowns merged and zero coefficients dropped, in a fixed order."""
+    merged: dict = {}
+    for k, c in expr:
+        merged[k] = merged.get(k, 0) + c
+    return tuple(sorted(((k, c) for k, c in merged.items() if c != 0), key=lambda t: str(t[0])))
+
+
+def propagate(upper: dict, constraints: list) -> tuple[dict, dict] | None:
+    """Interval bounds of every unknown implied by the linear facts (a Choice by its options' hull);
+    None when they prove the space empty. Sound: only values no solution takes are cut."""
+    lo, hi = dict.fromkeys(upper, 0), {k: int(v) for k, v in upper.items()}
+    rows = [(canonical(c.terms), c.low, c.high) for c in constraints if isinstance(c, Linear)]
+    rows += [(canonical(e), min(o[i] for o in c.options), max(o[i] for o in c.options))
+             for c in constraints if isinstance(c, Choice) for i, e in enumerate(c.exprs)]
+    for _ in range(25):
+        changed = False
+        for terms, low, high in rows:
+            mins = [a * lo[k] if a > 0 else a * hi[k] for k, a in terms]
+            maxs = [a * hi[k] if a > 0 else a * lo[k] for k, a in terms]
+            smin, smax = sum(mins), sum(maxs)
+            if smin > high + SLACK or smax < low - SLACK:
+                return None
+            for (k, a), mn, mx in zip(terms, mins, maxs):
+                bottom, top = (low - (smax - mx)) / a, (high - (smin - mn)) / a
+                if a < 0:
+                    bottom, top = top, bottom
+                new_lo = max(lo[k], math.ceil(bottom - SLACK)) if math.isfinite(bottom) else lo[k]
+                new_hi = min(hi[k], math.floor(top + SLACK)) if math.isfinite(top) else hi[k]
+                if new_lo > new_hi:
+                    return None
+                if (new_lo, new_hi) != (lo[k], hi[k]):
+                    lo[k], hi[k], changed = new_lo, new_hi, True
+        if not changed:
+            break
+    return lo, hi
+
+
+def codes(*arrays: np.ndarray) -> list[np.ndarray]:
+    """One integer per row, equal exactly for equal rows across all ``arrays`` (2-D, same width)."""
+    rows = np.concatenate(arrays)
+    if rows.shape[1] == 0 or len(rows) == 0:
+        code = np.zeros(len(rows), dtype=np.int64)
+    else:
+        low, span = rows.min(axis=0), rows.max(axis=0) - rows.min(axis=0) + 1
+        if math.prod(int(s) for s in span) < 2 ** 62:
+            weights = np.cumprod(np.concatenate([[1], span[:-1]])).astype(np.int64)
+            code = (rows - low) @ weights
+        else:
+            code = np.unique(rows, axis=0, return_inverse=True)[1].reshape(-1)
+    return np.split(code, np.cumsum([len(a) for a in arrays])[:-1])
+
+
+def member(rows: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which ``rows`` occur in ``table``."""
+    mine, theirs = codes(rows, table)
+    return np.isin(mine, theirs)
+
+
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows (sorted by their code) and each row's index among them."""
+    code = codes(rows)[0]
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return rows[first], inverse.reshape(-1)
+
+
+def mask(constraint, value: Callable[[Terms], np.ndarray]) -> np.ndarray:
+    """Where ``constraint`` holds, with ``value(expr)`` giving an expression's value at every point
+    (``feasible.holds`` for many points at once)."""
+    if isinstance(constraint, Linear):
+        v = value(constraint.terms)
+        return (v >= constraint.low - TOLERANCE) & (v <= constraint.high + TOLERANCE)
+    if isinstance(constraint, Choice):
+        v = np.stack([np.round(value(e)) for e in constraint.exprs], axis=1).astype(np.int64)
+        return member(v, np.array(constraint.options, dtype=np.int64).reshape(len(constraint.options), -1))
+    return np.any([np.all([mask(p, value) for p in alternative], axis=0)
+                   for alternative in constraint.alternatives], axis=0)
+
+
+def enumerate_group(keys: list, constraints: list, lo: dict, hi: dict) -> np.ndarray:
+    """Every point of ``keys`` within ``lo``–``hi`` satisfying ``constraints``, as rows in ``keys`` order
+    (remembered: the same group with the same facts recurs in many spaces). Raises ``TooLarge`` beyond
+    ``GROUP_POINTS`` points."""
+    points = _enumerate(tuple(keys), tuple(constraints), tuple((lo[k], hi[k]) for k in keys))
+    if points is None:
+        raise TooLarge(f"more than {GROUP_POINTS} points in one group")
+    return points
+
+
+@functools.lru_cache(maxsize=4096)
+def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | None:
+    """Depth first: the unknowns of a choice first, then by the width of their interval; each value's
+    interval narrowed by the linear facts (and a choice's hull) given the values already chosen, and
+    every fact checked as soon as its unknowns have values."""
+    chosen = {k for c in constraints if isinstance(c, Choice) for k in keys_of(c)}
+    order = sorted(range(len(keys)), key=lambda i: (keys[i] not in chosen, limits[i][1] - limits[i][0], i))
+    at = {keys[i]: p for p, i in enumerate(order)}
+    lo, hi = {k: limits[i][0] for i, k in enumerate(keys)}, {k: limits[i][1] for i, k in enumerate(keys)}
+    rows = [(canonical(c.terms), c.low, c.high) for c in constraints if isinstance(c, Linear)]
+    rows += [(canonical(e), min(o[i] for o in c.options), max(o[i] for o in c.options))
+             for c in constraints if isinstance(c, Choice) for i, e in enumerate(c.exprs)]
+    n = len(order)
+    of: list[list] = [[] for _ in range(n)]
+    rest_min = [[0.0] * (n + 1) for _ in rows]
+    rest_max = [[0.0] * (n + 1) for _ in rows]
+    for r, (terms, _, _) in enumerate(rows):
+        for k, a in terms:
+            p = at[k]
+            of[p].append((r, a))
+            for q in range(p):  # the unknowns after position q
+                rest_min[r][q] += a * lo[k] if a > 0 else a * hi[k]
+                rest_max[r][q] += a * hi[k] if a > 0 else a * lo[k]
+    closing: list[list] = [[] for _ in range(n)]  # the facts whose last unknown is at this position
+    for c in constraints:
+        closing[max(at[k] for k in keys_of(c))].append(c)
+    partial, value, out = [0.0] * len(rows), [0] * n, []
+    bounds = [(lo[keys[i]], hi[keys[i]]) for i in order]
+    point = {}
+
+    def visit(p: int) -> None:
+        if p == n:
+            out.append(tuple(value))
+            if len(out) > GROUP_POINTS:
+                raise TooLarge
+            return
+        low, high = bounds[p]
+        for r, a in of[p]:
+            bottom = (rows[r][1] - partial[r] - rest_max[r][p]) / a
+            top = (rows[r][2] - partial[r] - rest_min[r][p]) / a
+            if a < 0:
+                bottom, top = top, bottom
+            if math.isfinite(bottom):
+                low = max(low, math.ceil(bottom - SLACK))
+            if math.isfinite(top):
+                high = min(high, math.floor(top + SLACK))
+        key = keys[order[p]]
+        for v in range(low, high + 1):
+            value[p] = point[key] = v
+            if all(holds(c, point) for c in closing[p]):
+                for r, a in of[p]:
+                    partial[r] += a * v
+                visit(p + 1)
+                for r, a in of[p]:
+                    partial[r] -= a * v
+
+    try:
+        visit(0)
+    except TooLarge:
+        return None
+    points = np.zeros((len(out), n), dtype=np.int64)
+    if out:
+        points[:, order] = np.array(out, dtype=np.int64)
+    points.setflags(write=False)
+    return points
