@@ -8,6 +8,8 @@ everything. Pure computation.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from analysis.core.feasible import Choice, Infeasible, Linear, Space, Terms, holds, _value, keys_of
@@ -23,11 +25,19 @@ def group_of(key) -> tuple:
 
 def space(upper: dict, constraints: list, truth: dict | None = None):
     """The exact space of ``constraints``: enumerated where small enough (``feasible_exact``), else the
-    integer program (``feasible.Space``); both answer the same questions exactly."""
+    integer program (``feasible.Space``); both answer the same questions exactly. The same space asked
+    again (a block whose facts a new plan leaves as they were, the public space in every round) is the
+    one built before, with the answers it already has."""
+    return _space(tuple(upper.items()), tuple(constraints), None if truth is None else tuple(truth.items()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _space(upper: tuple, constraints: tuple, truth: tuple | None):
+    upper_, constraints_, truth_ = dict(upper), list(constraints), None if truth is None else dict(truth)
     try:
-        return Enumerated(upper, constraints, truth, group_of)
+        return Enumerated(upper_, constraints_, truth_, group_of)
     except TooLarge:
-        return Space(upper, constraints, truth)
+        return Space(upper_, constraints_, truth_)
 
 
 class Blocks:
@@ -89,15 +99,13 @@ class Blocks:
             checked = [k for k in block_shared if k in bound or any(len(k) == 3 and len(x) == 5 and x[1] == k[1]
                                                                      and x[3] == k[2] for x in bound)]
             if checked and vectors:
-                # The sizes as the enumerated vectors leave them (each checked combination is asked with its
-                # own values, and an unchecked size fits any value): the same verdicts, a smaller space.
-                limits = [Choice(tuple(((k, 1),) for k in checked), tuple(sorted({tuple(v[k] for k in checked)
-                                                                                 for v in vectors})), "shared")]
-                limits += [Choice((((k, 1),),), tuple(sorted({(v[k],) for v in vectors})), "shared")
-                           for k in block_shared if k not in checked]
-                space_ = space(block_upper, members + limits)
-                if local_truth is not None and isinstance(space_, Space):
-                    space_.pool = np.array([[local_truth[k] for k in block_upper]], dtype=float)
+                # Asked with the sizes as the enumerated vectors leave them, the form the final block takes
+                # below (so that it is the same space when no later block drops a vector): a checked
+                # combination is asked with its own values, and an unchecked size fits any value, so the
+                # verdicts are those of the block alone.
+                options = tuple(sorted({tuple(v[k] for k in block_shared) for v in vectors}))
+                space_ = space(block_upper, members + [Choice(tuple(((k, 1),) for k in block_shared), options, "shared")],
+                               local_truth)
                 verdict = {key: space_.feasible_at(dict(zip(checked, key))) for key in
                            sorted({tuple(v[k] for k in checked) for v in vectors})}
                 vectors = [v for v in vectors if verdict[tuple(v[k] for k in checked)]]
