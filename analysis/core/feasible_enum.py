@@ -32,6 +32,7 @@ class TooLarge(Exception):
     """Too many points or states to enumerate: ask the integer program instead."""
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical(expr: Terms) -> Terms:
     """``expr`` with repeated unknowns merged and zero coefficients dropped, in a fixed order."""
     merged: dict = {}
@@ -130,9 +131,16 @@ def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | N
     order = sorted(range(len(keys)), key=lambda i: (keys[i] not in chosen, limits[i][1] - limits[i][0], i))
     at = {keys[i]: p for p, i in enumerate(order)}
     lo, hi = {k: limits[i][0] for i, k in enumerate(keys)}, {k: limits[i][1] for i, k in enumerate(keys)}
-    rows = [(canonical(c.terms), c.low, c.high) for c in constraints if isinstance(c, Linear)]
-    rows += [(canonical(e), min(o[i] for o in c.options), max(o[i] for o in c.options))
-             for c in constraints if isinstance(c, Choice) for i, e in enumerate(c.exprs)]
+    rows, row_of = [], {}  # every linear fact and every expression of a choice (by its options' hull)
+    for j, c in enumerate(constraints):
+        if isinstance(c, Linear):
+            row_of[j] = [len(rows)]
+            rows.append((canonical(c.terms), c.low, c.high))
+        elif isinstance(c, Choice):
+            row_of[j] = list(range(len(rows), len(rows) + len(c.exprs)))
+            rows += [(canonical(e), min(o[i] for o in c.options), max(o[i] for o in c.options))
+                     for i, e in enumerate(c.exprs)]
+    whole = all(float(a).is_integer() for terms, _, _ in rows for _, a in terms)
     n = len(order)
     of: list[list] = [[] for _ in range(n)]
     rest_min = [[0.0] * (n + 1) for _ in rows]
@@ -144,9 +152,17 @@ def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | N
             for q in range(p):  # the unknowns after position q
                 rest_min[r][q] += a * lo[k] if a > 0 else a * hi[k]
                 rest_max[r][q] += a * hi[k] if a > 0 else a * lo[k]
-    closing: list[list] = [[] for _ in range(n)]  # the facts whose last unknown is at this position
-    for c in constraints:
-        closing[max(at[k] for k in keys_of(c))].append(c)
+    # The facts whose last unknown is at each position, checked there: with whole coefficients a linear
+    # fact or a choice by its rows' sums (exact, as ``holds``), anything else by ``holds``.
+    closing: list[list] = [[] for _ in range(n)]
+    for j, c in enumerate(constraints):
+        where = max(at[k] for k in keys_of(c))
+        if whole and isinstance(c, Linear):
+            closing[where].append((0, row_of[j][0], c.low - TOLERANCE, c.high + TOLERANCE))
+        elif whole and isinstance(c, Choice):
+            closing[where].append((1, row_of[j], set(c.options), None))
+        else:
+            closing[where].append((2, c, None, None))
     partial, value, out = [0.0] * len(rows), [0] * n, []
     bounds = [(lo[keys[i]], hi[keys[i]]) for i in order]
     point = {}
@@ -170,12 +186,20 @@ def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | N
         key = keys[order[p]]
         for v in range(low, high + 1):
             value[p] = point[key] = v
-            if all(holds(c, point) for c in closing[p]):
-                for r, a in of[p]:
-                    partial[r] += a * v
+            for r, a in of[p]:
+                partial[r] += a * v
+            if all(fits(check) for check in closing[p]):
                 visit(p + 1)
-                for r, a in of[p]:
-                    partial[r] -= a * v
+            for r, a in of[p]:
+                partial[r] -= a * v
+
+    def fits(check: tuple) -> bool:
+        kind, what, low, high = check
+        if kind == 0:
+            return low <= partial[what] <= high
+        if kind == 1:
+            return tuple(round(partial[r]) for r in what) in low
+        return holds(what, point)
 
     try:
         visit(0)

@@ -113,14 +113,22 @@ class Enumerated:
         dim = {e: d for d, e in enumerate(self.exprs)}
         if any(len(self.points[g]) == 0 for g in self.order):
             return np.zeros((0, len(exprs)), dtype=np.int64), {g: np.zeros(len(self.points[g]), bool) for g in self.order}
-        distinct = [unique_rows(self._contributions(g, exprs)) for g in self.order]
-        low = [np.zeros(len(exprs))] * (len(self.order) + 1)
-        high = [np.zeros(len(exprs))] * (len(self.order) + 1)
-        for i in range(len(self.order) - 1, -1, -1):  # what the groups after i can still add
-            low[i] = low[i + 1] + distinct[i][0].min(axis=0)
-            high[i] = high[i + 1] + distinct[i][0].max(axis=0)
-        states = [np.zeros((1, len(exprs)), dtype=np.int64)]
-        for i, (step, _) in enumerate(distinct):
+        if not exprs:  # nothing ties the groups: every point of every group is part of a solution
+            return np.zeros((1, 0), dtype=np.int64), {g: np.ones(len(self.points[g]), bool) for g in self.order}
+        distinct = {g: unique_rows(self._contributions(g, exprs)) for g in self.order}
+        # A group whose every point adds the same is no step of the programme: its share starts the sums,
+        # and its points belong to a solution exactly when some solution exists.
+        varying = [g for g in self.order if len(distinct[g][0]) > 1]
+        start = sum((distinct[g][0][0] for g in self.order if len(distinct[g][0]) == 1), np.zeros(len(exprs), np.int64))
+        low = [np.zeros(len(exprs))] * (len(varying) + 1)
+        high = [np.zeros(len(exprs))] * (len(varying) + 1)
+        for i in range(len(varying) - 1, -1, -1):  # what the groups after i can still add
+            low[i] = low[i + 1] + distinct[varying[i]][0].min(axis=0)
+            high[i] = high[i + 1] + distinct[varying[i]][0].max(axis=0)
+        states = [start[None, :]]
+        states[0] = states[0][self._prune(states[0], low[0], high[0], dim)]
+        for i, g in enumerate(varying):
+            step = distinct[g][0]
             if len(states[-1]) * len(step) > PAIRS:
                 raise TooLarge(f"more than {PAIRS} states and steps")
             reached = (states[-1][:, None, :] + step[None, :, :]).reshape(len(states[-1]) * len(step), len(exprs))
@@ -131,13 +139,13 @@ class Enumerated:
         for c in self.linking:
             ok &= mask(c, lambda e: final[:, dim[canonical(e)]].astype(float))
         ends = final[ok]
-        kept = {}
-        for i in range(len(self.order) - 1, -1, -1):
-            step, inverse = distinct[i]
+        kept = {g: np.full(len(self.points[g]), len(ends) > 0) for g in self.order}
+        for i in range(len(varying) - 1, -1, -1):
+            step, inverse = distinct[varying[i]]
             before = states[i]
             hit = member((before[:, None, :] + step[None, :, :]).reshape(len(before) * len(step), len(exprs)), ends)
             hit = hit.reshape(len(before), len(step))
-            kept[self.order[i]] = hit.any(axis=0)[inverse]
+            kept[varying[i]] = hit.any(axis=0)[inverse]
             ends = before[hit.any(axis=1)]
         return final[ok], kept
 

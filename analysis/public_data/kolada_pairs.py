@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.public_data.kolada import ITEM_KPIS, PUBLICATION_THRESHOLD
@@ -41,12 +42,11 @@ class Pair:
 
 def pairs_for_value(value: float, respondents: int, threshold: int = PUBLICATION_THRESHOLD) -> list[Pair]:
     """Every (k, n) with threshold <= n <= respondents whose 100·k/n is ``value`` at Kolada's precision."""
-    out = []
-    for n in range(threshold, respondents + 1):
-        k = round(value * n / 100)
-        if 0 <= k <= n and abs(100 * k / n - value) <= TOLERANCE_PERCENT:
-            out.append(Pair(k, n, respondents - n))
-    return out
+    n = np.arange(threshold, respondents + 1)
+    k = np.round(value * n / 100)  # as Python's round: half to even; the same float operations throughout
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fits = (k >= 0) & (k <= n) & (np.abs(100 * k / n - value) <= TOLERANCE_PERCENT)
+    return [Pair(int(a), int(b), respondents - int(b)) for a, b in zip(k[fits], n[fits])]
 
 
 def pairs_unpublished(respondents_max: int, threshold: int = PUBLICATION_THRESHOLD) -> list[Pair]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.feasible import Constraint, Either, Infeasible, Linear, Space, holds, keys_of
@@ -113,7 +114,7 @@ class Audit:
     between them (the comparison of the years ties the two client surveys together)."""
 
     def __init__(self, surveys: dict, truth: dict, public: list[Constraint], project: list[Constraint],
-                 threshold: int, largest: dict):
+                 threshold: int, largest: dict, witnesses: "Audit | None" = None):
         self.surveys, self.truth, self.threshold = surveys, truth, threshold
         self.upper = {k: v for d, c in surveys.items() for k, v in u.upper_bounds(d, c, largest[d]).items()}
         structure = [f for d, c in surveys.items() for f in u.structure(d, c)]
@@ -125,7 +126,22 @@ class Audit:
         self.project_facts = project
         self._structure = structure
         self.published = self._space(self.public_facts + project)
+        if witnesses is not None:
+            self.inherit(witnesses)
         self._public = None
+
+    def inherit(self, other: "Audit") -> None:
+        """Keep the solutions of ``other``'s published space (an earlier plan's) that are solutions of this
+        one too as witnesses: they settle questions without solving again (only the integer program keeps
+        witnesses; an enumerated space needs none)."""
+        mine, theirs = self.published, other.published
+        if not (isinstance(mine, Space) and isinstance(theirs, Space)) or list(mine.upper) != list(theirs.upper):
+            return
+        keys = list(mine.upper)
+        for row in theirs.pool:
+            point = dict(zip(keys, row))
+            if all(holds(c, point) for c in mine.constraints):
+                mine.pool = np.vstack([mine.pool, row])
 
     def _space(self, facts: list):
         """Block by block where the shared unknowns (group sizes) are few enough to enumerate, else whole."""
