@@ -102,6 +102,12 @@ def _kpi_values(path: Path, data: bytes) -> pd.DataFrame:
     })
 
 
+def municipality_names(values: pd.DataFrame) -> dict[str, str]:
+    """Kommun code -> name in a values frame (the last row's name for each code)."""
+    last = values.drop_duplicates("kommun_kod", keep="last")
+    return dict(zip(last["kommun_kod"], last["municipality"]))
+
+
 def read_kpi_definitions(path: Path) -> pd.DataFrame:
     """KPI id, title and description (question wording, which answers count as positive)."""
     raw = _read(path, {

@@ -32,7 +32,7 @@ def run() -> None:
     from analysis.public_data.catalog import snapshot
     from analysis.survey_data.codebooks import load_codebooks
     from analysis.core.files import write_csv
-    from analysis.public_data.kolada import client_survey_values, read_kpi_values
+    from analysis.public_data.kolada import client_survey_values, municipality_names, read_kpi_values
     from analysis.public_data.kolada_pairs import candidate_pairs
     from analysis.survey_data.kolada_reconcile import (
         poster_consistency, poster_figures, published_facts_against_kolada, rule_summary,
@@ -42,7 +42,7 @@ def run() -> None:
     entry = snapshot("kolada_client_survey")
     entry.verify()
     values = read_kpi_values(entry.path)
-    names = dict(zip(values["kommun_kod"], values["municipality"]))
+    names = municipality_names(values)
     codebooks = load_codebooks()
     figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv", set(codebooks))
     study = {d: sorted(codebooks[d].municipalities) for d in CLIENT_SURVEYS}

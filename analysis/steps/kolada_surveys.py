@@ -26,11 +26,11 @@ def run() -> None:
     from analysis.public_data.catalog import snapshot
     from analysis.survey_data.codebooks import load_codebooks
     from analysis.core.files import write_csv
-    from analysis.public_data.kolada import client_survey_values, read_kpi_values
+    from analysis.public_data.kolada import client_survey_values, municipality_names, read_kpi_values
     from analysis.client_surveys.kolada_check import compare_with_kolada
 
     values = read_kpi_values(snapshot("kolada_client_survey").path)
-    names = dict(zip(values["kommun_kod"], values["municipality"]))
+    names = municipality_names(values)
     codebooks = load_codebooks()
     parts = []
     for dataset in CLIENT_SURVEYS:
