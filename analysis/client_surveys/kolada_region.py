@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.public_data.kolada import ITEM_KPIS, PUBLICATION_THRESHOLD, RESPONDENTS_KPI
-from analysis.public_data.kolada_pairs import pairs_for_value
+from analysis.public_data.kolada_pairs import first_pairs
 from analysis.core.disclosure import THRESHOLD
 from analysis.core.stats import newcombe, wilson
 
@@ -46,15 +46,11 @@ def indicator_values(values: pd.DataFrame, gender: str = "T", threshold: int = P
     at = respondents.index.get_indexer(pd.MultiIndex.from_arrays([rows["kommun_kod"], rows["year"]]))
     rows["respondents"] = pd.array(np.where(at >= 0, respondents.to_numpy()[at], np.nan), dtype="Float64") \
         .astype("Int64")
-    k, n, exact, candidates = [], [], [], []
-    for value, r in zip(rows["value"], rows["respondents"]):
-        pairs = pairs_for_value(float(value), int(r), threshold) if pd.notna(r) else []
-        candidates.append(len(pairs))
-        exact.append(len(pairs) == 1)
-        k.append(pairs[0].positive if pairs else pd.NA)
-        n.append(pairs[0].answered if pairs else pd.NA)
-    rows["k"], rows["n"] = pd.array(k, dtype="Int64"), pd.array(n, dtype="Int64")
-    rows["n_exact"], rows["n_candidates"] = exact, candidates
+    k, n, candidates = first_pairs(rows["value"].to_numpy(float), rows["respondents"].fillna(-1).to_numpy(np.int64),
+                                   threshold)
+    rows["k"] = pd.arrays.IntegerArray(k, mask=candidates == 0)
+    rows["n"] = pd.arrays.IntegerArray(n, mask=candidates == 0)
+    rows["n_exact"], rows["n_candidates"] = list(candidates == 1), [int(c) for c in candidates]
     low, high = wilson(rows["k"].astype(float), rows["n"].astype(float))
     rows["ci_low"], rows["ci_high"] = 100 * low, 100 * high
     columns = ["kommun_kod", "municipality", "year", "variable", "kpi_id", "value", "respondents", "k", "n",

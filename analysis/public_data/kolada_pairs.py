@@ -49,6 +49,23 @@ def pairs_for_value(value: float, respondents: int, threshold: int = PUBLICATION
     return [Pair(int(a), int(b), respondents - int(b)) for a, b in zip(k[fits], n[fits])]
 
 
+def first_pairs(values, respondents, threshold: int = PUBLICATION_THRESHOLD) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``pairs_for_value`` for many values at once (``respondents`` < 0 where unknown): for each, the number
+    of pairs and the first pair's positive and answered (-1 where there is none); the same arithmetic."""
+    values, respondents = np.asarray(values, dtype=float), np.asarray(respondents, dtype=np.int64)
+    lengths = np.maximum(respondents - threshold + 1, 0)
+    row = np.repeat(np.arange(len(values)), lengths)
+    n = threshold + np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    k = np.round(values[row] * n / 100)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fits = (k >= 0) & (k <= n) & (np.abs(100 * k / n - values[row]) <= TOLERANCE_PERCENT)
+    count = np.bincount(row[fits], minlength=len(values))
+    first_k, first_n = np.full(len(values), -1, dtype=np.int64), np.full(len(values), -1, dtype=np.int64)
+    hit_rows, first = np.unique(row[fits], return_index=True)  # n grows within a row: the first is the smallest
+    first_k[hit_rows], first_n[hit_rows] = k[fits][first].astype(np.int64), n[fits][first]
+    return first_k, first_n, count
+
+
 def pairs_unpublished(respondents_max: int, threshold: int = PUBLICATION_THRESHOLD) -> list[Pair]:
     """Every (k, n) with fewer than ``threshold`` answers among at most ``respondents_max`` respondents."""
     top = min(threshold - 1, respondents_max)
