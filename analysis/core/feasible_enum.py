@@ -124,9 +124,9 @@ def enumerate_group(keys: list, constraints: list, lo: dict, hi: dict) -> np.nda
 
 @functools.lru_cache(maxsize=4096)
 def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | None:
-    """Depth first: the unknowns of a choice first, then by the width of their interval; each value's
-    interval narrowed by the linear facts (and a choice's hull) given the values already chosen, and
-    every fact checked as soon as its unknowns have values."""
+    """Unknown by unknown (those of a choice first, then by the width of their interval), every partial point
+    at once: each value's interval narrowed by the linear facts (and a choice's hull) given the values already
+    chosen, and every fact checked as soon as its unknowns have values."""
     chosen = {k for c in constraints if isinstance(c, Choice) for k in keys_of(c)}
     order = sorted(range(len(keys)), key=lambda i: (keys[i] not in chosen, limits[i][1] - limits[i][0], i))
     at = {keys[i]: p for p, i in enumerate(order)}
@@ -143,15 +143,18 @@ def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | N
     whole = all(float(a).is_integer() for terms, _, _ in rows for _, a in terms)
     n = len(order)
     of: list[list] = [[] for _ in range(n)]
-    rest_min = [[0.0] * (n + 1) for _ in rows]
-    rest_max = [[0.0] * (n + 1) for _ in rows]
+    coefficient = np.zeros((n, len(rows)))
     for r, (terms, _, _) in enumerate(rows):
         for k, a in terms:
-            p = at[k]
-            of[p].append((r, a))
-            for q in range(p):  # the unknowns after position q
-                rest_min[r][q] += a * lo[k] if a > 0 else a * hi[k]
-                rest_max[r][q] += a * hi[k] if a > 0 else a * lo[k]
+            of[at[k]].append((r, a))
+            coefficient[at[k], r] += a
+    # What the unknowns after each position can add to each row, at the least and at the most.
+    low_value = np.array([lo[keys[i]] for i in order], dtype=float)[:, None]
+    high_value = np.array([hi[keys[i]] for i in order], dtype=float)[:, None]
+    least = np.where(coefficient > 0, coefficient * low_value, coefficient * high_value)
+    most = np.where(coefficient > 0, coefficient * high_value, coefficient * low_value)
+    after = np.tril(np.ones((n, n)), -1)  # after[p, q]: 1 where position p comes after position q
+    rest_low, rest_high = least.T @ after, most.T @ after  # rows × positions
     # The facts whose last unknown is at each position, checked there: with whole coefficients a linear
     # fact or a choice by its rows' sums (exact, as ``holds``), anything else by ``holds``.
     closing: list[list] = [[] for _ in range(n)]
@@ -163,50 +166,42 @@ def _enumerate(keys: tuple, constraints: tuple, limits: tuple) -> np.ndarray | N
             closing[where].append((1, row_of[j], set(c.options), None))
         else:
             closing[where].append((2, c, None, None))
-    partial, value, out = [0.0] * len(rows), [0] * n, []
     bounds = [(lo[keys[i]], hi[keys[i]]) for i in order]
-    point = {}
-
-    def visit(p: int) -> None:
-        if p == n:
-            out.append(tuple(value))
-            if len(out) > GROUP_POINTS:
-                raise TooLarge
-            return
-        low, high = bounds[p]
+    low_row = np.array([r[1] for r in rows], dtype=float)
+    high_row = np.array([r[2] for r in rows], dtype=float)
+    # Breadth first, all partial points of one depth at once: ``done`` the values so far, ``partial`` each
+    # row's sum over them (whole numbers in floats: exact).
+    done, partial = np.zeros((1, 0), dtype=np.int64), np.zeros((1, len(rows)))
+    for p in range(n):
+        low, high = np.full(len(done), bounds[p][0], dtype=float), np.full(len(done), bounds[p][1], dtype=float)
         for r, a in of[p]:
-            bottom = (rows[r][1] - partial[r] - rest_max[r][p]) / a
-            top = (rows[r][2] - partial[r] - rest_min[r][p]) / a
+            bottom = (low_row[r] - partial[:, r] - rest_high[r, p]) / a
+            top = (high_row[r] - partial[:, r] - rest_low[r, p]) / a
             if a < 0:
                 bottom, top = top, bottom
-            if math.isfinite(bottom):
-                low = max(low, math.ceil(bottom - SLACK))
-            if math.isfinite(top):
-                high = min(high, math.floor(top + SLACK))
-        key = keys[order[p]]
-        for v in range(low, high + 1):
-            value[p] = point[key] = v
-            for r, a in of[p]:
-                partial[r] += a * v
-            if all(fits(check) for check in closing[p]):
-                visit(p + 1)
-            for r, a in of[p]:
-                partial[r] -= a * v
-
-    def fits(check: tuple) -> bool:
-        kind, what, low, high = check
-        if kind == 0:
-            return low <= partial[what] <= high
-        if kind == 1:
-            return tuple(round(partial[r]) for r in what) in low
-        return holds(what, point)
-
-    try:
-        visit(0)
-    except TooLarge:
-        return None
-    points = np.zeros((len(out), n), dtype=np.int64)
-    if out:
-        points[:, order] = np.array(out, dtype=np.int64)
+            with np.errstate(invalid="ignore"):
+                low = np.where(np.isfinite(bottom), np.maximum(low, np.ceil(bottom - SLACK)), low)
+                high = np.where(np.isfinite(top), np.minimum(high, np.floor(top + SLACK)), high)
+        count = np.maximum(high - low + 1, 0).astype(np.int64)
+        if count.sum() > 20 * GROUP_POINTS:
+            return None
+        parent = np.repeat(np.arange(len(done)), count)
+        value = low.astype(np.int64)[parent] + np.arange(len(parent)) - np.repeat(np.cumsum(count) - count, count)
+        done = np.concatenate([done[parent], value[:, None]], axis=1)
+        partial = partial[parent] + value[:, None] * coefficient[p]
+        keep = np.ones(len(done), dtype=bool)
+        for kind, what, a, b in closing[p]:
+            if kind == 0:
+                keep &= (partial[:, what] >= a) & (partial[:, what] <= b)
+            elif kind == 1:
+                keep &= member(np.round(partial[:, what]).astype(np.int64),
+                               np.array(sorted(a), dtype=np.int64).reshape(len(a), -1))
+            else:
+                keep &= mask(what, lambda e: sum((c * done[:, at[k]] for k, c in e), np.zeros(len(done))))
+        done, partial = done[keep], partial[keep]
+        if len(done) > GROUP_POINTS:
+            return None
+    points = np.zeros((len(done), n), dtype=np.int64)
+    points[:, order] = done
     points.setflags(write=False)
     return points
