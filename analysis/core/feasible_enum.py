@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from analysis.core.feasible import Choice, Linear, Terms, holds, keys_of
+from analysis.core.feasible import Choice, Linear, Terms, keys_of
 
 TOLERANCE = 1e-9    # a fact holds within this, as in ``feasible.holds``
 SLACK = 1e-6        # bound propagation rounds this much outwards (it only prunes; points are checked exactly)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 
 import numpy as np
 
-from analysis.core.feasible import Choice, Either, Infeasible, Linear, Space, Terms, broken, holds, keys_of
+from analysis.core.feasible import Choice, Infeasible, Linear, Space, Terms, broken, holds, keys_of
 from analysis.core.feasible_enum import (PAIRS, POINTS, TOLERANCE, TooLarge, canonical, enumerate_group, mask,
                                          member, propagate, unique_rows)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.feasible import Choice, Linear, Space, holds, keys_of
+from analysis.core.feasible import Choice, Linear, holds, keys_of
 from analysis.core import disclosure, feasible_blocks
 from analysis.report import attacker, ledger, unknowns as u
 from analysis.core.publication_plan import Plan, reason_key
