@@ -166,3 +166,18 @@ def test_helpers():
     assert propagate(upper, [Linear((("a", 1), ("b", 1)), 30, 40)]) is None
     points = enumerate_group(["a", "b"], [Linear((("a", 1), ("b", 1)), 3, 3)], lo, hi)
     assert sorted(map(tuple, points.tolist())) == [(2, 1), (3, 0)]
+
+
+def test_the_integer_program_prints_nothing(capfd, monkeypatch):
+    """HiGHS prints a banner when an instance is made; ``gino build`` must print only its own lines."""
+    from analysis.core import highs
+
+    monkeypatch.setattr(highs, "_HIGHS", None)
+    matrix = highs.compressed_rows([0, 0, 0], [0, 1, 0], [1.0, 1.0, 1.0], 1)  # 2 x0 + x1 = 3
+    x, cost = highs.solve(matrix, np.array([3.0]), np.array([3.0]), np.zeros(2), np.array([5.0, 5.0]),
+                          np.array([-1.0, 0.0]))
+    assert list(x) == [1.0, 1.0] and cost == -1.0
+    assert highs.solve(matrix, np.array([3.0]), np.array([3.0]), np.zeros(2), np.array([1.0, 0.0]),
+                       np.array([1.0, 0.0]))[0] is None
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
