@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \
 	  $(PY) -m pip install --quiet -e '.[test]'; \
 	elif command -v $(UV) >/dev/null 2>&1; then \
-	  $(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK) && $(UV) pip install --quiet --python $(PY) --no-deps -e .; \
+	  $(UV) pip sync --quiet --compile-bytecode --python $(PY) --require-hashes $(LOCK) && $(UV) pip install --quiet --python $(PY) --no-deps -e .; \
 	else \
 	  $(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(PY) -m pip install --quiet --no-deps -e .; \
 	fi 2>&1 | grep -v '^WARNING: Location' || true

@@ -62,14 +62,15 @@ def fetch_kolada(
     year: Annotated[int, typer.Option(help="Survey year of the client-survey key figures.")],
     base_url: Annotated[Optional[str], typer.Option(help="Kolada API v3 base URL (default: Kolada's).")] = None,
 ) -> None:
-    """Download the IFO client-survey key figures (U30447–U30453, U30900, U30901) for one year from Kolada's API v3."""
+    """Download one year of the IFO client-survey key figures (IFO total and sub-areas, T/K/M) from Kolada's
+    API v3 and write it as a raw snapshot with its catalog entry; the next build reads it."""
     from analysis.public_data import kolada_api
 
     client = kolada_api.KoladaClient(base_url or kolada_api.DEFAULT_BASE_URL)
     frame = kolada_api.fetch_values(client, year)
-    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), f"{client.base_url}data/kpi/"
-                                     f"{','.join(kolada_api.CLIENT_SURVEY_KPIS)}/year/{year}")
-    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities)")
+    dest = kolada_api.write_snapshot(frame, year, paths.raw_dir(), kolada_api.data_url(client.base_url, year))
+    out.print(f"fetch-kolada: wrote {dest} ({frame['municipality_id'].nunique()} municipalities, "
+              f"{frame['kpi_id'].nunique()} KPIs); the next 'gino build' reads it through its catalog entry")
 
 
 def _print_step(name: str, event: str, started: dict[str, float], verbose: bool = False) -> None:
@@ -122,6 +123,7 @@ def _check(details: bool, built: bool) -> None:
     from analysis.client_surveys.kolada_check import kolada_failures
     from analysis.report.check_summary import summarise
     from analysis.report.checks import load_comparison, load_kolada_comparison, load_survey_comparison, validate_raw
+    from analysis.report.claims import claim_text
     from analysis.workflow import run_build
 
     if not built:
@@ -134,7 +136,9 @@ def _check(details: bool, built: bool) -> None:
     summary = summarise(raw, load_comparison(), load_survey_comparison(), kolada, kolada_failures(kolada))
     for title, text in summary.details if details else ():
         out.print(f"\n{title}\n{text}\n", markup=False, overflow="ignore", crop=False)
-    for line in summary.lines:
+    # The stages' lines after the first are the claim check-summary (the same function, checked like a number:
+    # its counts agree with each other and with the tables; tests/report/test_claims.py).
+    for line in [summary.lines[0], *claim_text("check-summary").splitlines()]:
         out.print(f"  {line}", markup=False)
     if summary.failures:
         raise ManyInputErrors(summary.failures)
@@ -170,7 +174,7 @@ def prerender() -> None:
 
 
 @app.command()
-def report() -> None:
+def report(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print Quarto's own output as it renders.")] = False) -> None:
     """Build, check, execute the changed notebooks and render the Quarto report (skipped when provably current)."""
     from analysis.report import render
     from analysis.report.report_check import check_project
@@ -181,12 +185,13 @@ def report() -> None:
     if problems:
         raise ManyInputErrors(problems)
     out.print("report: documents checked (embeds, cross-references, citations, captions and alt text resolve)")
-    render.render_report(out.print)
+    render.render_report(out.print, verbose=verbose)
 
 
 @app.command("feedback")
 def feedback_command(
     workers: Annotated[int, typer.Option(help="Documents executed at a time when Quarto is not installed.")] = 2,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print Quarto's own output as it renders.")] = False,
 ) -> None:
     """Make every municipality's report, the waiting-room posters and the slide decks (reports/feedback/).
 
@@ -219,9 +224,12 @@ def feedback_command(
                   f"({render.QUARTO_INSTALL} and run 'gino feedback' again)")
         return
     env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
-    for job in jobs:
+    if not verbose:
+        out.print(f"feedback: rendering {len(jobs)} files with Quarto (its output: "
+                  f"{render.render_log().relative_to(paths.ROOT)})")
+    for number, job in enumerate(jobs):
         started = time.time()
-        subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)
+        render.run_quarto([quarto, *job.quarto_args()], job.workdir, env, out.print, verbose, append=number > 0)
         out.print(f"  rendered    {feedback_jobs.collect(job, started).relative_to(paths.ROOT)}")
     out.print(f"feedback: {len(jobs)} files in {feedback_jobs.OUTPUT_DIR.relative_to(paths.ROOT)}")
 

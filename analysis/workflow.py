@@ -23,7 +23,7 @@ from analysis.core import paths
 from analysis.core.errors import GinoError
 from analysis.core.files import write_text
 from analysis.steps import (
-    disclosure, kolada, kolada_region, kolada_surveys, municipalities, population_grid, region_facts,
+    disclosure, kolada, kolada_details, kolada_region, kolada_surveys, kolada_values, municipalities, population_grid, region_facts,
     survey_figures, surveys,
 )
 
@@ -32,10 +32,12 @@ STEPS: dict[str, ModuleType] = {
     "population_grid": population_grid,
     "region_facts": region_facts,
     "surveys": surveys,
+    "kolada_values": kolada_values,
     "kolada": kolada,
     "survey_figures": survey_figures,
     "kolada_surveys": kolada_surveys,
     "kolada_region": kolada_region,
+    "kolada_details": kolada_details,
     "disclosure": disclosure,
 }
 

@@ -136,13 +136,14 @@ def headline_indicators(frame: pd.DataFrame, codebook: Codebook, published: pd.D
     rounded half up, computed exactly), and ``published_of_ten`` from ``published`` (the
     published survey figures table, as ``survey_figures.read_published_survey_figures``
     returns it) where the poster gave one. With a publication ``plan``, each indicator is over the
-    plan's regional municipalities (``in_region``)."""
+    plan's regional municipalities (``in_region``); ``municipalities``: how many the indicator is over."""
     rows = []
     for variable in INDICATORS:
         part = frame if plan is None else planned.in_region(frame, codebook, plan, variable)
         share = survey_figures.share(part, codebook, variable, list(POSITIVE))
         rows.append({"variable": variable, "label": codebook.variable(variable).label, "k": share.k, "n": share.n,
-                     "of_ten": survey_figures.round_half_up(10 * share.value) if share.n else pd.NA})
+                     "of_ten": survey_figures.round_half_up(10 * share.value) if share.n else pd.NA,
+                     "municipalities": part[codebook.identifiers["municipality"]].nunique()})
     table = stats.with_wilson(pd.DataFrame(rows))
     table["of_ten"] = table["of_ten"].astype("Int64")
     table["published_of_ten"] = table["variable"].map(poster_values(published, codebook.dataset)).astype("Int64")

@@ -40,6 +40,14 @@ def value_text(value, k, n, exact, low, high, threshold: int = THRESHOLD) -> str
     return f"{text} ({counts}; {sv_number(float(low), 1)}–{sv_number(float(high), 1)})"
 
 
+def shown_intervals(indicators: pd.DataFrame, members: list[str], years, threshold: int = THRESHOLD) -> pd.DataFrame:
+    """The rows of the members' indicators whose interval ``value_text`` shows (counts known, no answer
+    category of 1 to ``threshold`` − 1, not all alike)."""
+    part = indicators[indicators["kommun_kod"].isin(members) & indicators["year"].isin(years)].dropna(subset=["n"])
+    k, n = part["k"].astype(int), part["n"].astype(int)
+    return part[(k >= threshold) & (n - k >= threshold)]
+
+
 def municipality_table(indicators: pd.DataFrame, members: list[str], year: int,
                        threshold: int = THRESHOLD) -> pd.DataFrame:
     """The members' seven values in ``year`` with counts and Wilson intervals (``value_text``); rows
@@ -57,33 +65,71 @@ def municipality_table(indicators: pd.DataFrame, members: list[str], year: int,
     return table.reset_index(drop=True)
 
 
-def comparison_table(groups: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per indicator and group in ``year``: municipalities with a value and their respondents, the group's
-    unweighted and respondent-weighted means, the country's median (over how many municipalities),
-    the difference from it and the group mean's percentile among all municipalities."""
-    part = groups[groups["year"] == year]
+def p_text(p: float) -> str:
+    """A permutation p from a few thousand random groups: two decimals, '< 0,01' below one in a hundred."""
+    return "–" if pd.isna(p) else "< 0,01" if p < 0.01 else sv_number(p, 2)
+
+
+def _mean_ci(mean, low, high) -> str:
+    return f"{sv_number(mean, 1)} ({sv_number(low, 1)}–{sv_number(high, 1)})"
+
+
+def comparison_table(tests: pd.DataFrame, year: int, reference: str = "Riket") -> pd.DataFrame:
+    """Per indicator and group in ``year`` against ``reference``: municipalities with a value and their
+    respondents, the unweighted (Kolada's definition) and respondent-weighted means with their 95 %
+    bootstrap intervals, the reference's median, and each mean's permutation p against random groups of
+    as many of the reference's municipalities."""
+    part = tests[(tests["year"] == year) & (tests["reference"] == reference)]
     rows = []
     for variable, label in LABELS.items():
         for r in part[part["variable"] == variable].itertuples(index=False):
             rows.append({
                 "Indikator": label, "Grupp": r.group, "Kommuner med värde": f"{r.municipalities} av {r.members}",
-                "Svarande": sv_number(r.respondents), "Ovägt medel": sv_number(r.unweighted_mean, 1),
-                "Viktat medel": sv_number(r.weighted_mean, 1),
-                "Riket: median (kommuner)": f"{sv_number(r.median, 1)} ({r.municipalities_national})",
-                "Skillnad mot median": sv_number(r.difference_from_median, 1),
-                "Percentil i riket": sv_number(r.percentile, 0),
+                "Svarande": sv_number(r.respondents),
+                "Ovägt medel (95 % KI)": _mean_ci(r.unweighted_mean, r.u_low, r.u_high),
+                "Viktat medel (95 % KI)": _mean_ci(r.weighted_mean, r.w_low, r.w_high),
+                f"{reference}: median (kommuner)": f"{sv_number(r.reference_median, 1)} ({r.reference_municipalities})",
+                "p ovägt": p_text(r.p_unweighted), "p viktat": p_text(r.p_weighted),
             })
     return pd.DataFrame(rows)
 
 
-def distribution_figure(indicators: pd.DataFrame, distribution: pd.DataFrame, groups: pd.DataFrame,
-                        members: list[str], years: tuple[int, ...] = (2018, 2019),
-                        group: str = "GINO-kommunerna") -> plt.Figure:
+def joint_table(joint: pd.DataFrame) -> pd.DataFrame:
+    """Per group and reference over the survey years' indicator-years: how many lie above the median,
+    unweighted and weighted, beside random groups of the same size (median and 95 % range) and the
+    permutation p; and the mean difference from the median with its permutation p, Holm-adjusted within
+    each reference (``kolada_groups.with_holm``)."""
+    from analysis.client_surveys.kolada_groups import with_holm
+
+    rows = []
+    for r in with_holm(joint).itertuples(index=False):
+        for kind, name in (("unweighted", "ovägt"), ("weighted", "viktat")):
+            rows.append({
+                "Grupp": r.group, "Mot": r.reference, "Medel": name,
+                "Över medianen": f"{getattr(r, f'above_{kind}')} av {r.cells}",
+                "Slumpvisa grupper: median (95 %)": f"{sv_number(getattr(r, f'null_above_median_{kind}'), 0)} "
+                                                    f"({sv_number(getattr(r, f'null_above_low_{kind}'), 0)}–"
+                                                    f"{sv_number(getattr(r, f'null_above_high_{kind}'), 0)})",
+                "p (antal över)": p_text(getattr(r, f"p_above_{kind}")),
+                "Medelskillnad, procentenheter": sv_number(getattr(r, f"mean_difference_{kind}"), 1),
+                "p (medelskillnad)": p_text(getattr(r, f"p_mean_{kind}")),
+                "p (Holm)": p_text(getattr(r, f"p_mean_{kind}_holm")),
+            })
+    return pd.DataFrame(rows)
+
+
+def distribution_figure(indicators: pd.DataFrame, distribution: pd.DataFrame, tests: pd.DataFrame,
+                        members: list[str], group: str, years: tuple[int, ...] = (2018, 2019)) -> plt.Figure:
     """Per indicator and year: the country's 10th–90th percentile band and median, each member's value,
-    and the group's unweighted mean."""
-    fig, axes = plt.subplots(1, len(years), figsize=(9, 5.2), sharey=True)
+    and the group's unweighted (diamond) and respondent-weighted (square) means with their 95 % intervals."""
+    fig, axes = plt.subplots(1, len(years), figsize=(9, 5.6), sharey=True)
     axes = np.atleast_1d(axes)
     variables = list(LABELS)
+    tests = tests[(tests["group"] == group) & (tests["reference"] == "Riket")]
+    shown = [distribution.loc[distribution["year"].isin(years), "p10"],
+             indicators.loc[indicators["year"].isin(years) & indicators["kommun_kod"].isin(members), "value"],
+             tests.loc[tests["year"].isin(years), ["u_low", "w_low"]].stack()]
+    lowest = min(float(x.min()) for x in shown if len(x))
     for ax, year in zip(axes, years):
         for i, variable in enumerate(variables):
             y = len(variables) - 1 - i
@@ -95,23 +141,28 @@ def distribution_figure(indicators: pd.DataFrame, distribution: pd.DataFrame, gr
                 ax.plot([d["median"]] * 2, [y - 0.3, y + 0.3], color=MEDIAN, lw=2, label="Riket: median" if i == 0 else None)
             own = indicators[(indicators["variable"] == variable) & (indicators["year"] == year)
                              & indicators["kommun_kod"].isin(members)]
-            jitter = np.linspace(-0.18, 0.18, len(own)) if len(own) > 1 else np.zeros(len(own))
-            ax.scatter(own["value"], y + jitter, s=16, color=OWN, alpha=0.8, zorder=3,
-                       label="En kommun i regionen" if i == 0 else None)
-            g = groups[(groups["group"] == group) & (groups["variable"] == variable) & (groups["year"] == year)]
+            jitter = np.linspace(-0.12, 0.12, len(own)) if len(own) > 1 else np.zeros(len(own))
+            ax.scatter(own["value"], y + jitter, s=14, color=OWN, alpha=0.7, zorder=3,
+                       label="En kommun i gruppen" if i == 0 else None)
+            g = tests[(tests["variable"] == variable) & (tests["year"] == year)]
             if len(g):
-                ax.scatter(g["unweighted_mean"], [y], marker="D", s=40, color=GROUP, zorder=4,
-                           label=f"{group}: ovägt medel" if i == 0 else None)
+                g = g.iloc[0]
+                for offset, mean, low, high, marker, name in (
+                        (0.28, g["unweighted_mean"], g["u_low"], g["u_high"], "D", "ovägt medel"),
+                        (-0.28, g["weighted_mean"], g["w_low"], g["w_high"], "s", "viktat medel")):
+                    ax.errorbar([mean], [y + offset], xerr=[[mean - low], [high - mean]], fmt=marker, ms=5,
+                                color=GROUP if marker == "D" else MEDIAN, capsize=2, lw=1, zorder=4,
+                                label=f"{group}: {name} (95 % KI)" if i == 0 else None)
         ax.set_title(str(year))
         ax.set_yticks(range(len(variables)), [LABELS[v] for v in reversed(variables)])
-        ax.set_xlim(30, 103)  # every value of the region and the percentile bands lie above 30 %
+        ax.set_xlim(10 * ((lowest - 2) // 10), 103)  # every value, interval and band shown
         swedish_axis(ax.xaxis)
         ax.set_xlabel("Andel positiva svar (%)")
         ax.grid(axis="x", color="0.92")
         ax.set_axisbelow(True)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.01))
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.01), fontsize=8)
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 
@@ -135,8 +186,9 @@ def trend_figure(indicators: pd.DataFrame, distribution: pd.DataFrame, members: 
     axes.flat[-1].axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     axes.flat[-1].legend(handles, labels, loc="center", frameon=False, fontsize=8)
+    first, last = int(indicators["year"].min()), int(indicators["year"].max())
     for ax in axes.flat:
-        ax.set_xticks(range(2016, 2023, 2))
+        ax.set_xticks(range(first, last + 1, 2))
     axes[0][-1].xaxis.set_tick_params(labelbottom=True)
     fig.supylabel("Andel positiva svar (%)", fontsize=9)
     fig.tight_layout()

@@ -133,14 +133,3 @@ def trends(indicators: pd.DataFrame, members: list[str], distribution: pd.DataFr
                      "change_high": 100 * float(high) if exact else np.nan,
                      "national_median_change": national[(variable, last["year"])] - national[(variable, first["year"])]})
     return pd.DataFrame(rows)
-
-
-def headline(positions: pd.DataFrame, group: str, years: tuple[int, ...]) -> dict:
-    """How many of the group's indicator-years lie above the national median, and the range of differences."""
-    part = positions[(positions["group"] == group) & positions["year"].isin(years)]
-    return {"group": group, "years": years, "cells": len(part),
-            "above_median": int((part["difference_from_median"] > 0).sum()),
-            "below_median": int((part["difference_from_median"] < 0).sum()),
-            "min_difference": float(part["difference_from_median"].min()),
-            "max_difference": float(part["difference_from_median"].max()),
-            "median_percentile": float(part["percentile"].median())}

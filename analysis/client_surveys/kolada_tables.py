@@ -26,16 +26,32 @@ def rule_name(rule: str) -> str:
     return RULE_NAMES[base] + ("; 'synpunkter' = påverka hjälp (U30451)" if alternative else "")
 
 
-def trend_table(trends: pd.DataFrame) -> pd.DataFrame:
-    """Each municipality's change from its first to its last year with a value, beside the national median's."""
+def trend_table(indicators: pd.DataFrame, distribution: pd.DataFrame, trends: pd.DataFrame,
+                members: list[str]) -> pd.DataFrame:
+    """Every year with a value, per member municipality (with values in two or more years) and indicator, and
+    the country's median each year; the change from the first to the last year with Newcombe's interval where
+    both years' counts are known and large enough to publish."""
+    years = sorted(indicators["year"].unique())
+    part = indicators[indicators["kommun_kod"].isin(members)]
+    change = trends.set_index(["kommun_kod", "variable"])
+    median = distribution.set_index(["variable", "year"])["median"]
     rows = []
-    for r in trends.sort_values(["municipality", "variable"]).itertuples(index=False):
-        interval = (f" ({sv_number(r.change_low, 1)} till {sv_number(r.change_high, 1)})"
-                    if pd.notna(r.change_low) else "")
-        rows.append({"Kommun": r.municipality, "Indikator": LABELS[r.variable], "År med värde": r.years,
-                     "Första (%)": sv_number(r.first, 1), "Sista (%)": sv_number(r.last, 1),
-                     "Förändring, procentenheter (95 % KI)": sv_number(r.change, 1) + interval,
-                     "Rikets median, förändring": sv_number(r.national_median_change, 1)})
+    for variable, label in LABELS.items():
+        for (code, name), g in part[part["variable"] == variable].groupby(["kommun_kod", "municipality"]):
+            if g["year"].nunique() < 2:
+                continue
+            by_year = g.set_index("year")["value"]
+            row = {"Indikator": label, "Kommun": name}
+            row |= {str(y): sv_number(by_year[y], 0) if y in by_year.index else "–" for y in years}
+            c = change.loc[(code, variable)] if (code, variable) in change.index else None
+            row["Första–sista, procentenheter (95 % KI)"] = "–" if c is None else sv_number(c["change"], 1) + (
+                f" ({sv_number(c['change_low'], 1)} till {sv_number(c['change_high'], 1)})"
+                if pd.notna(c["change_low"]) else "")
+            rows.append(row)
+        row = {"Indikator": label, "Kommun": "Riket (median)"}
+        row |= {str(y): sv_number(median[(variable, y)], 0) if (variable, y) in median.index else "–" for y in years}
+        row["Första–sista, procentenheter (95 % KI)"] = ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -93,21 +109,6 @@ def poster_sentence(summary: pd.DataFrame, consistency: pd.DataFrame) -> str:
                    "; ingen prövad regel gör alla sex förenliga.")
 
 
-def headline_sentence(positions: pd.DataFrame, groups: tuple[str, ...] = ("GINO-kommunerna", "Region 10"),
-                      years: tuple[int, ...] = (2018, 2019)) -> str:
-    """How the groups' unweighted means lie against the national median in ``years``."""
-    from analysis.client_surveys.kolada_region import headline
-
-    parts = []
-    for group in groups:
-        h = headline(positions, group, years)
-        parts.append(f"{group} ligger över rikets median i {h['above_median']} och under i {h['below_median']} av "
-                     f"{h['cells']} indikator-år (skillnader {sv_number(h['min_difference'], 1)} till "
-                     f"{sv_number(h['max_difference'], 1)} procentenheter, medianpercentil "
-                     f"{sv_number(h['median_percentile'], 0)})")
-    return f"{years[0]}–{years[-1]}: " + "; ".join(parts) + "."
-
-
 def ifo_cost_table(costs: pd.DataFrame) -> pd.DataFrame:
     """Net IFO cost per inhabitant against the country, smallest municipality first, Riket last."""
     order = costs.assign(_riket=costs["kommun_kod"] == "0000").sort_values(["_riket", "population"])
@@ -122,16 +123,19 @@ def ifo_cost_table(costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def ifo_cost_sentence(costs: pd.DataFrame, test: dict) -> str:
+    """The swing of the net IFO cost against the country, and its rank correlation with size; the direction
+    follows the correlation's sign, "tydligt" its permutation p."""
     country = costs[costs["kommun_kod"] == "0000"].iloc[0]
     part = costs[costs["kommun_kod"] != "0000"]
+    smaller = "mindre" if test["rho"] < 0 else "större"
     return (f"Nettokostnaden för IFO per invånare (Kolada N30005) svänger i regionens kommuner med i medel "
             f"{sv_number(part['mean_yearly_change'].min(), 2)}–{sv_number(part['mean_yearly_change'].max(), 2)} "
             f"av rikets nivå från ett år till nästa, mot {sv_number(country['mean_yearly_change'], 2)} för riket "
             f"självt. Sambandet mellan antal invånare och svängning (Spearmans rangkorrelation "
             f"{sv_number(test['rho'], 2)}, permutations-p {sv_number(test['p'], 3)}, {test['municipalities']} "
-            "kommuner) " + ("är tydligt: mindre kommuner svänger mer." if test["p"] < 0.05 else
-                            "pekar mot att mindre kommuner svänger mer, men tio kommuner räcker inte för att "
-                            "belägga det."))
+            "kommuner) " + (f"är tydligt: {smaller} kommuner svänger mer." if test["p"] < 0.05 else
+                            f"pekar mot att {smaller} kommuner svänger mer, men {test['municipalities']} kommuner "
+                            "räcker inte för att belägga det."))
 
 
 def published_facts_table(facts: pd.DataFrame) -> pd.DataFrame:

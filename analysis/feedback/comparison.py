@@ -128,7 +128,8 @@ def differences_from_rest(years: dict[int, pd.DataFrame]) -> pd.DataFrame:
 def poster_statements(frame: pd.DataFrame, codebook: Codebook, plan: Plan, kommun: str | None = None) -> pd.DataFrame:
     """One statement per poster indicator, for the region or for municipality ``kommun``:
     variable, short ``label``, ``of_ten``, ``text`` and ``source`` ("kommunen" where the
-    municipality's own figure is shown, else "regionen": the statement then gives the region's figure)."""
+    municipality's own figure is shown, else "regionen": the statement then gives the region's figure).
+    A statement whose regional figure is over no municipality (the plan shows none) is left out."""
     if kommun is None:
         table = regional_indicators(frame, codebook, plan).assign(shown=False, own_of_ten=pd.NA)
     else:
@@ -137,10 +138,13 @@ def poster_statements(frame: pd.DataFrame, codebook: Codebook, plan: Plan, kommu
     rows = []
     for variable, (label, template) in POSTER_STATEMENTS.items():
         row = table.loc[variable]
-        n = int(row["own_of_ten"] if row["shown"] else row["of_ten"])
+        value = row["own_of_ten"] if row["shown"] else row["of_ten"]
+        if pd.isna(value):
+            continue
+        n = int(value)
         rows.append({"variable": variable, "label": label, "of_ten": n, "text": template.format(n=n),
                      "source": "kommunen" if row["shown"] else "regionen"})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["variable", "label", "of_ten", "text", "source"])
 
 
 def category_comparison(frame: pd.DataFrame, codebook: Codebook, kommun: str, variable: str,

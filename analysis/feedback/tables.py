@@ -179,8 +179,8 @@ def about_sentence() -> str:
             "publiceras prövar en granskning allt som publiceras tillsammans, också Koladas egna värden och antal "
             f"svarande: inget antal mellan 1 och {THRESHOLD - 1} och inga likadana svar från alla i en kommun får kunna "
             "räknas fram ur det som inte redan framgår av Kolada. Regionens siffror gäller de kommuner som redovisas, "
-            "så att ingen dold kommun kan räknas fram som skillnad. Svarsfrekvensen är okänd, så resultaten gäller "
-            "dem som svarade.")
+            "så att ingen dold kommun kan räknas fram som skillnad. Resultaten gäller dem som svarade; svarsfrekvensen, "
+            "där Kolada publicerar den, står i avsnittet om Kolada.")
 
 
 def poster_region_note(name: str, sources: list[str], reasons: list[str]) -> str:

@@ -10,11 +10,22 @@ import pandas as pd
 from analysis.core.disclosure import ALL, MERGED, SUPPRESSED
 from analysis.presentation.formatting import sv_number, sv_percent
 
-SYNTHETIC_NOTICE = ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar "
-                    "som återger rapportens publicerade siffror men inte är GINO-studiens svar. Samband mellan "
-                    "frågor, kommuner och roller är konstruerade.")
-SYNTHETIC_NOTICE_SHORT = ("**Syntetiska data:** påhittade svar som återger rapportens publicerade siffror, "
-                          "inte GINO-studiens svar.")
+def synthetic_notice(reproduced: int, total: int, conflicts: int) -> str:
+    """The synthetic-data notice, with how many of the report's published survey figures the twin reproduces
+    (the counts come from the build: ``claims`` renders it as the claim ``data-notice``)."""
+    rest = f" ({conflicts} strider mot Koladas verkliga värden och återges inte)" if conflicts else ""
+    return ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar, inte "
+            f"GINO-studiens, som återger {reproduced} av rapportens {total} publicerade enkätsiffror{rest}. Samband "
+            "mellan frågor, kommuner och roller är konstruerade.")
+
+
+def synthetic_notice_short(reproduced: int, total: int, conflicts: int) -> str:
+    """The notice for a slide."""
+    rest = f"; {conflicts} strider mot Kolada" if conflicts else ""
+    return (f"**Syntetiska data:** påhittade svar, inte GINO-studiens; de återger {reproduced} av rapportens {total} "
+            f"publicerade enkätsiffror{rest}.")
+
+
 REAL_NOTICE = "**Verkliga enkätdata** från studiens egna enkätfiler (endast aggregerade resultat redovisas)."
 SURVEY_NAMES = {"innovation_climate_2017": "Innovationsenkäten 2017", "client_survey_2018": "Brukarenkäten 2018",
                 "client_survey_2019": "Brukarenkäten 2019"}
@@ -71,14 +82,17 @@ def notice(kind: str, title: str, body: str) -> str:
             f'::: {{.content-hidden when-format="typst"}}\n::: {{.callout-{kind}}}\n## {title}\n{body}\n:::\n:::\n')
 
 
-def report_notice(synthetic: bool) -> str:
-    """Markdown for the top of the report (print it from a cell with ``output: asis``): a notice, and
-    for synthetic data a raw Typst block (other formats skip it) that switches on the running header
-    of ``TYPST_HEADER`` on every page of the PDF."""
+def report_notice(synthetic: bool, text: str | None = None, running_header: bool = True) -> str:
+    """Markdown for the top of the report (print it from a cell with ``output: asis``): a notice with
+    ``text`` (the claim ``data-notice``), and for synthetic data a raw Typst block (other formats skip it)
+    that switches on the running header of ``TYPST_HEADER`` on every page of the PDF (not on a one-page
+    poster that starts with real data: ``running_header=False``, the notice marks its synthetic part)."""
     if not synthetic:
-        return notice("note", "Verkliga enkätdata", REAL_NOTICE)
-    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n"
-    return f"{header}\n{notice('warning', 'Syntetiska enkätdata', SYNTHETIC_NOTICE)}"
+        return notice("note", "Verkliga enkätdata", text or REAL_NOTICE)
+    header = "```{=typst}\n#gino-synthetic.update(true)\n```\n" if running_header else ""
+    text = text or ("**Syntetiska data.** Enkätsiffrorna kommer från projektets syntetiska tvilling: påhittade svar, "
+                    "inte GINO-studiens.")
+    return f"{header}\n{notice('warning', 'Syntetiska enkätdata', text)}"
 
 
 def share_ci(share, low, high, decimals: int = 0) -> str:

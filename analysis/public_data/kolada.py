@@ -29,7 +29,28 @@ ITEM_KPIS = {
     "situation_improved": "U30453",
 }
 RESPONDENTS_KPI = "U30901"    # persons who answered at least one question
-RESPONSE_RATE_KPI = "U30900"
+RESPONSE_RATE_KPI = "U30900"  # respondents / persons offered the survey (Kolada: only with at least ten respondents)
+RESPONSE_RATE_MINIMUM = 10
+
+
+def _items(first: int) -> dict[str, str]:
+    """The seven questions' KPIs of a sub-area, numbered in the order of ``ITEM_KPIS``."""
+    return {variable: f"U{first + i}" for i, variable in enumerate(ITEM_KPIS)}
+
+
+# The same seven questions asked within each part of IFO (Kolada's sub-areas), with the part's respondents
+# and response rate. Titles after Kolada's KPI titles.
+AREAS = {
+    "ifo": ("IFO totalt", ITEM_KPIS, RESPONDENTS_KPI, RESPONSE_RATE_KPI),
+    "ekonomiskt_bistand": ("Ekonomiskt bistånd", _items(31500), "U31903", "U31902"),
+    "barn_unga": ("Barn- och ungdomsvård (13 år och äldre)", _items(33575), "U33904", "U33901"),
+    "vardnadshavare": ("Barn- och ungdomsvård, vårdnadshavare", _items(33589), "U33903", "U33900"),
+    "missbruk": ("Missbruksvård", _items(35538), "U35901", "U35900"),
+}
+# Every client-survey KPI the mirror's snapshot holds: the areas above and the placements' own questions
+# (familjehem, stödboende, HVB: U33750–U33791), so that a fetched year has what the mirror's years have.
+CLIENT_SURVEY_KPIS = (*[k for _, items, n, rate in AREAS.values() for k in (*items.values(), rate, n)],
+                      *[f"U{i}" for i in range(33750, 33792)])
 PUBLICATION_THRESHOLD = 5     # Kolada: a value only where at least five answered
 REGION_GROUP = "G122469"      # "Region 10 (ovägt medel)"
 COUNTRY = "0000"
@@ -109,13 +130,15 @@ def municipality_names(values: pd.DataFrame) -> dict[str, str]:
 
 
 def read_kpi_definitions(path: Path) -> pd.DataFrame:
-    """KPI id, title and description (question wording, which answers count as positive)."""
+    """KPI id, title and description (question wording, which answers count as positive), and whether Kolada
+    divides the KPI by gender (``is_divided_by_gender``, text "True"/"False") where the file says."""
     raw = _read(path, {
         "id": text_column(matches(r"[A-Z]\d{5}", "a Kolada KPI id such as U30447")),
         "title": text_column(),
         "description": pa.Column(None, nullable=False),
     })
-    return raw[["id", "title", "description"]].rename(columns={"id": "kpi_id"}).reset_index(drop=True)
+    columns = ["id", "title", "description", *(["is_divided_by_gender"] if "is_divided_by_gender" in raw else [])]
+    return raw[columns].rename(columns={"id": "kpi_id"}).reset_index(drop=True)
 
 
 def read_groups(path: Path) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 
 ``GET {base}/data/kpi/{kpi,kpi,…}/year/{year}?page=1&per_page=5000`` answers
 ``{"count": N, "values": [{"kpi", "municipality", "period", "values": [{"gender", "count",
-"status", "value"}, …]}, …], "next_page": URL or absent}``; the client follows ``next_page``
-(or ``next_url``) until it is absent. ``GET {base}/kpi/{ids}`` and ``GET {base}/municipality``
+"status", "value", "isdeleted"}, …]}, …], "next_url": URL or absent}``; the client follows ``next_url``
+(or ``next_page``) until it is absent. A value Kolada marks ``isdeleted`` (on the value or on its item)
+has been withdrawn and is not written; a value without a gender is one line naming its KPI,
+municipality and year. ``GET {base}/kpi/{ids}`` and ``GET {base}/municipality``
 give titles and names. Kolada publishes no rate limit; the client keeps to a few calls per
 second, retries 429 (honouring ``Retry-After``) and 5xx with exponential backoff, and every
 failure is one line. The snapshot has the columns of the mirror's Kolada files, so the same
@@ -27,11 +29,11 @@ from urllib3.util.retry import Retry
 
 from analysis.core.errors import GinoError
 from analysis.public_data.catalog import write_new_snapshot
-from analysis.public_data.kolada import ITEM_KPIS, RESPONDENTS_KPI, RESPONSE_RATE_KPI
+from analysis.public_data.kolada import CLIENT_SURVEY_KPIS, GENDERS
+from analysis.public_data.kolada_snapshots import CLIENT_SURVEY_KIND
 from analysis.public_data.pxweb_transport import CONNECT_RETRIES, RETRY_STATUSES, RateLimiter, _one_line
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3/"
-CLIENT_SURVEY_KPIS = (*ITEM_KPIS.values(), RESPONSE_RATE_KPI, RESPONDENTS_KPI)
 PER_PAGE = 5000
 KPIS_PER_CALL = 25
 MAX_PAGES = 1000
@@ -85,11 +87,45 @@ class KoladaClient:
         for _ in range(MAX_PAGES):
             doc = self.get_json(url, params)
             items += doc["values"]
-            following = doc.get("next_page") or doc.get("next_url")
+            following = doc.get("next_url") or doc.get("next_page")
             if not following:
                 return items
             url, params = following, None
         raise GinoError(f"{self.base_url}{path}: more than {MAX_PAGES} pages; the API's paging does not end")
+
+
+def _deleted(flag) -> bool:
+    """Kolada's ``isdeleted``: true as a JSON boolean or as text ("true", "1")."""
+    return flag is True or str(flag).strip().lower() in ("true", "1")
+
+
+def item_values(item: dict, where: str) -> list[dict]:
+    """The rows of one answer item (one KPI, municipality and year): withdrawn values (``isdeleted``) and
+    blank ones dropped; a value without a gender, or with another one than T, K or M, is one line."""
+    try:
+        code, kpi, period = str(item["municipality"]), str(item["kpi"]), int(item["period"])
+        values = item["values"]
+        iter(values)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise GinoError(f"{where}: an item without the expected fields (kpi, municipality, period, values): "
+                        f"{exc!r}") from None
+    rows = []
+    for v in values if not _deleted(item.get("isdeleted")) else []:
+        if not isinstance(v, dict) or v.get("value") is None or _deleted(v.get("isdeleted")):
+            continue
+        gender = v.get("gender")
+        if gender not in GENDERS:
+            got = "no gender field" if "gender" not in v else f"gender {gender!r}"
+            raise GinoError(f"{where}: KPI {kpi}, municipality {code}, year {period}: a value with {got}; expected "
+                            f"one of {', '.join(GENDERS)} (T total, K women, M men); the API's answer format may "
+                            "have changed")
+        try:
+            value = float(v["value"])
+        except (TypeError, ValueError):
+            raise GinoError(f"{where}: KPI {kpi}, municipality {code}, year {period}, gender {gender}: value "
+                            f"{v['value']!r}; expected a number") from None
+        rows.append({"kpi_id": kpi, "municipality_id": code, "year": period, "gender": gender, "value": value})
+    return rows
 
 
 def fetch_values(client: KoladaClient, year: int, kpis=CLIENT_SURVEY_KPIS) -> pd.DataFrame:
@@ -97,33 +133,35 @@ def fetch_values(client: KoladaClient, year: int, kpis=CLIENT_SURVEY_KPIS) -> pd
     rows = []
     for start in range(0, len(kpis), KPIS_PER_CALL):
         batch = ",".join(kpis[start:start + KPIS_PER_CALL])
+        where = f"{client.base_url}data/kpi/{batch}/year/{year}"
         for item in client.get_all(f"data/kpi/{batch}/year/{year}"):
-            try:
-                code, kpi, period = str(item["municipality"]), str(item["kpi"]), int(item["period"])
-                for v in item["values"]:
-                    if v.get("value") is not None:
-                        rows.append({"kpi_id": kpi, "municipality_id": code, "year": period,
-                                     "gender": str(v["gender"]), "value": float(v["value"])})
-            except (KeyError, TypeError, ValueError) as exc:
-                raise GinoError(f"{client.base_url}data/kpi/{batch}/year/{year}: an item without the expected "
-                                f"fields (kpi, municipality, period, values[].gender/value): {exc!r}") from None
+            rows += item_values(item, where)
     frame = pd.DataFrame(rows, columns=["kpi_id", "municipality_id", "year", "gender", "value"])
     frame = frame[~frame["municipality_id"].str.startswith("00")]  # Riket 0000 and the regions 0001–0025
     if frame.empty:
         raise GinoError(f"Kolada has no values for {', '.join(kpis)} in {year} (not yet published?)")
-    titles = {str(k["id"]): str(k["title"]) for k in client.get_all(f"kpi/{','.join(kpis)}")}
+    titles = {}
+    for start in range(0, len(kpis), KPIS_PER_CALL):
+        titles |= {str(k["id"]): str(k["title"]) for k in client.get_all(f"kpi/{','.join(kpis[start:start + KPIS_PER_CALL])}")}
     names = {str(m["id"]): str(m["title"]) for m in client.get_all("municipality")}
     frame = frame.assign(kpi_title=frame["kpi_id"].map(titles).fillna(""),
                          municipality=frame["municipality_id"].map(names).fillna(""))
     return frame[COLUMNS].sort_values(["kpi_id", "municipality_id", "gender"]).reset_index(drop=True)
 
 
+def data_url(base_url: str, year: int, kpis=CLIENT_SURVEY_KPIS) -> str:
+    """The data address a snapshot cites (the first of its calls; the others take the next KPIs)."""
+    return f"{base_url}data/kpi/{','.join(kpis[:KPIS_PER_CALL])}/year/{year}"
+
+
 def write_snapshot(frame: pd.DataFrame, year: int, raw_dir: Path, source_url: str) -> Path:
     """``raw_dir/kolada/brukarbedomning_ifo_kommun_{year}.csv`` and its catalog entry; never overwrites."""
     meta = {
         "id": f"kolada_client_survey_{year}",
+        "kind": CLIENT_SURVEY_KIND,  # found by the next build through the catalog (analysis/public_data/kolada_snapshots.py)
+        "years": [int(year)],
         "publisher": "Rådet för främjande av kommunala analyser (RKA), Kolada; källa SKR",
-        "title": f"Brukarbedömning individ- och familjeomsorg totalt, per kommun, {year}",
+        "title": f"Brukarbedömning individ- och familjeomsorg (IFO totalt och delområden), per kommun, {year}, totalt och per kön",
         "table_id": "Kolada KPI " + ", ".join(sorted(frame["kpi_id"].unique())),
         "url": source_url,
         "reference_date": str(year),

@@ -85,6 +85,11 @@ def published_survey_comparison() -> pd.DataFrame:
     return pd.read_csv(_require("published_survey_figures_comparison.csv"), dtype=str, keep_default_na=False)
 
 
+def survey_figures_summary() -> dict:
+    """How many published survey figures the data reproduce, conflict with Kolada or differ (with the source)."""
+    return json.loads(_require("published_survey_figures_summary.json").read_text(encoding="utf-8"))
+
+
 def published_region_facts_comparison() -> pd.DataFrame:
     return pd.read_csv(_require("published_region_facts_comparison.csv"), dtype=str, keep_default_na=False)
 

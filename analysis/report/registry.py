@@ -13,7 +13,8 @@ from __future__ import annotations
 # The completeness test executes every document and fails on a table that is not here (``?``: unlabelled).
 TABLES = {
     "kommun": {"tbl-kommun-fakta": "public", "tbl-kommun-brukare": "subgroups", "tbl-kommun-kolada-2018": "public",
-               "tbl-kommun-kolada-2019": "public", "tbl-kommun-skillnad": "subgroups", "tbl-kommun-resor": "subgroups",
+               "tbl-kommun-kolada-2019": "public", "tbl-kommun-kolada-ar": "public",
+               "tbl-kommun-skillnad": "subgroups", "tbl-kommun-resor": "subgroups",
                "tbl-kommun-klimat": "subgroups"},
     "affisch": {"kolada": "public"},
     "bildspel": {"bildspel-resor": "subgroups"},
@@ -35,5 +36,7 @@ TABLES = {
     "06-kolada": {label: "public" for label in (
         "tbl-kolada-groups-2018", "tbl-kolada-groups-2019", "tbl-kolada-municipalities-2018",
         "tbl-kolada-municipalities-2019", "tbl-kolada-trends", "tbl-kolada-poster", "tbl-kolada-poster-rules",
-        "tbl-kolada-facts", "tbl-kolada-ifo-costs")},
+        "tbl-kolada-facts", "tbl-kolada-ifo-costs", "tbl-kolada-joint", "tbl-kolada-rural",
+        "tbl-kolada-response-rates", "tbl-kolada-gender", "tbl-kolada-areas", "tbl-kolada-definitions",
+        "tbl-kolada-snapshots")},
 }

@@ -31,11 +31,29 @@ def survey_twin_note() -> str | None:
 
 
 def data_notice(synthetic: bool, survey_chapter: bool = True):
-    """The notice every survey output carries, as Markdown (``display.SYNTHETIC_NOTICE`` or
-    ``display.REAL_NOTICE``). In a survey chapter on the synthetic twin with a configured study region
-    other than the twin's municipalities, it also says that the surveys are the GINO municipalities'."""
+    """The notice every survey output carries, as Markdown (the claim ``data-notice``: synthetic or real, and
+    how many published figures the twin reproduces). In a survey chapter on the synthetic twin with a
+    configured study region other than the twin's municipalities, it also says that the surveys are the
+    GINO municipalities'."""
     from IPython.display import Markdown
 
-    text = display.SYNTHETIC_NOTICE if synthetic else display.REAL_NOTICE
+    text = notice_text()
     note = survey_twin_note() if synthetic and survey_chapter else None
     return Markdown(text + (f"\n\n{note}" if note else ""))
+
+
+def notice_text() -> str:
+    """The data notice's text on the current build (the claim ``data-notice``)."""
+    from analysis.report.claims import claim_text
+
+    return claim_text("data-notice")
+
+
+def report_notice(short: bool = False, running_header: bool = True) -> str:
+    """``display.report_notice`` with the data notice of the current build (callout and PDF header); ``short``:
+    the notice of a slide or poster (the claim ``data-notice-short``)."""
+    from analysis.report import processed
+    from analysis.report.claims import claim_text
+
+    text = claim_text("data-notice-short") if short else notice_text()
+    return display.report_notice(processed.is_synthetic(), text, running_header)

@@ -45,10 +45,10 @@ def municipality_layer(shapes: gpd.GeoDataFrame, municipalities: pd.DataFrame,
 
 
 # ---------------------------------------------------------------- map furniture
-
-def _map_axes(layer: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, margin: float = 0.03):
+def _map_axes(layer: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, margin: float = 0.03,
+              figsize: tuple[float, float] = MAP_FIGSIZE):
     """A figure with one borderless axes framed on ``layer`` (plus a margin), context drawn behind."""
-    fig, ax = plt.subplots(figsize=MAP_FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize)
     xmin, ymin, xmax, ymax = layer.total_bounds
     pad = margin * max(xmax - xmin, ymax - ymin)
     if context is not None:
@@ -61,16 +61,17 @@ def _map_axes(layer: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, margin:
     return fig, ax
 
 
-def add_north_arrow(ax, x: float = 0.06, y: float = 0.95) -> None:
+def add_north_arrow(ax, x: float = 0.06, y: float = 0.95, fontsize: float = 11) -> None:
     """An arrow pointing up the map (grid north of SWEREF 99 TM, within a few degrees of true north)."""
     ax.annotate(NORTH_ARROW_LABEL, xy=(x, y), xytext=(x, y - 0.09), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, fontweight="bold", path_effects=HALO, zorder=8,
+                ha="center", va="center", fontsize=fontsize, fontweight="bold", path_effects=HALO, zorder=8,
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})
 
 
-def add_scale_bar(ax, location: str = "lower left") -> None:
+def add_scale_bar(ax, location: str = "lower left", fontsize: float | None = None) -> None:
     """A metric scale bar (one data unit is one metre in EPSG:3006)."""
-    ax.add_artist(ScaleBar(1, units="m", location=location, box_alpha=0.7, length_fraction=0.25))
+    ax.add_artist(ScaleBar(1, units="m", location=location, box_alpha=0.7, length_fraction=0.25,
+                           **({"font_properties": {"size": fontsize}} if fontsize else {})))
 
 
 def _outlines(ax, layer: gpd.GeoDataFrame, study_codes: list[str]) -> None:
@@ -83,9 +84,9 @@ def _outlines(ax, layer: gpd.GeoDataFrame, study_codes: list[str]) -> None:
     study.boundary.plot(ax=ax, color="black", linewidth=1.0, zorder=4)
 
 
-def _finish_map(ax, scale_bar_location: str = "lower left") -> None:
-    add_scale_bar(ax, scale_bar_location)
-    add_north_arrow(ax)
+def _finish_map(ax, scale_bar_location: str = "lower left", fontsize: float | None = None) -> None:
+    add_scale_bar(ax, scale_bar_location, fontsize)
+    add_north_arrow(ax, fontsize=fontsize or 11)
 
 
 STUDY_LABEL = "Studieregionens kommuner"
@@ -97,7 +98,6 @@ def _study_outline_handle(label: str) -> Line2D:
 
 
 # ---------------------------------------------------------------- (a) density choropleth
-
 def density_classes(values: pd.Series, k: int = 5, decimals: int = 2) -> tuple[np.ndarray, list[str]]:
     """Quantile classes of ``values`` (mapclassify): class index per value and a Swedish label per class.
 
@@ -120,19 +120,21 @@ def class_colours(k: int, cmap: str = DENSITY_CMAP) -> list[str]:
     return [to_hex(colormaps[cmap](x)) for x in np.linspace(0.05, 0.95, k)]
 
 
-def _label_municipalities(ax, layer: gpd.GeoDataFrame) -> None:
+def _label_municipalities(ax, layer: gpd.GeoDataFrame, fontsize: float = 7) -> None:
     for point, name in zip(layer.geometry.representative_point(), layer["kommun_namn"]):
-        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=7, path_effects=HALO, zorder=5)
+        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=fontsize, path_effects=HALO, zorder=5)
 
 
 def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.GeoDataFrame | None = None,
-                k: int = 5, highlight: str | None = None, study_label: str = STUDY_LABEL) -> plt.Figure:
+                k: int = 5, highlight: str | None = None, study_label: str = STUDY_LABEL,
+                slide: tuple[float, float] | None = None, fontsize: float | None = None) -> plt.Figure:
     """Choropleth of inhabitants per km² of land (``layer`` from :func:`municipality_layer`), study area
     outlined (legend entry ``study_label``, the study region's name), and the kommun ``highlight`` (a code)
-    outlined in its own colour."""
+    outlined in its own colour. ``slide``: a slide's figure size (legend beside the map, study municipalities
+    named, text at ``fontsize`` points)."""
     classes, labels = density_classes(layer["density_land_per_km2"], k)
     colours = class_colours(len(labels))
-    fig, ax = _map_axes(layer, context)
+    fig, ax = _map_axes(layer, context, figsize=slide or MAP_FIGSIZE)
     layer.plot(ax=ax, color=[colours[c] for c in classes], linewidth=0, zorder=1)
     _outlines(ax, layer, study_codes)
     extra = []
@@ -141,16 +143,19 @@ def density_map(layer: gpd.GeoDataFrame, study_codes: list[str], context: gpd.Ge
         chosen.boundary.plot(ax=ax, color=HIGHLIGHT, linewidth=3, zorder=4,
                              path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])
         extra.append(Line2D([], [], color=HIGHLIGHT, linewidth=3, label=chosen["kommun_namn"].iloc[0]))
-    _label_municipalities(ax, layer)
+    named = layer if slide is None else layer[layer["kommun_kod"].isin(study_codes)]
+    _label_municipalities(ax, named, fontsize or 7)
     handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=lab) for c, lab in zip(colours, labels)]
-    ax.legend(handles=[*handles, _study_outline_handle(study_label), *extra], title=DENSITY_LABEL, loc="upper right",
-              fontsize=8, title_fontsize=8, frameon=True, framealpha=0.9)
-    _finish_map(ax)
+    placement = {"loc": "upper right"} if slide is None else {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
+    ax.legend(handles=[*handles, _study_outline_handle(study_label), *extra], title=DENSITY_LABEL,
+              fontsize=fontsize or 8, title_fontsize=fontsize or 8, frameon=True, framealpha=0.9, **placement)
+    if slide is not None:
+        fig.subplots_adjust(right=0.55)
+    _finish_map(ax, fontsize=fontsize)
     return fig
 
 
 # ---------------------------------------------------------------- (b) tätorter
-
 MAX_MARKER_AREA = 1500.0  # points², the largest tätort's circle at most
 
 

@@ -18,7 +18,7 @@ OUTPUTS = ("kolada_pairs.csv", "kolada_poster_rules.csv", "kolada_poster_rule_su
 
 
 def inputs() -> list[Path]:
-    return [paths.raw("kolada/brukarbedomning_ifo_kommun_2016_2022.csv"),
+    return [paths.processed("kolada_values.parquet"),
             paths.published_dir() / "survey_figures.csv", *sorted(codebook_dir().glob("client_survey_*.yaml"))]
 
 
@@ -29,20 +29,17 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.public_data.catalog import snapshot
     from analysis.survey_data.codebooks import load_codebooks
     from analysis.core.files import write_csv
-    from analysis.public_data.kolada import client_survey_values, municipality_names, read_kpi_values
+    from analysis.public_data.kolada import client_survey_values
     from analysis.public_data.kolada_pairs import candidate_pairs
     from analysis.survey_data.kolada_reconcile import (
         poster_consistency, poster_figures, published_facts_against_kolada, rule_summary,
     )
     from analysis.survey_data.published import read_published_survey_figures
 
-    entry = snapshot("kolada_client_survey")
-    entry.verify()
-    values = read_kpi_values(entry.path)
-    names = municipality_names(values)
+    values = pd.read_parquet(paths.processed("kolada_values.parquet"))
+    names = dict(zip(values["kommun_kod"], values["municipality"]))
     codebooks = load_codebooks()
     figures = read_published_survey_figures(paths.published_dir() / "survey_figures.csv", set(codebooks))
     study = {d: sorted(codebooks[d].municipalities) for d in CLIENT_SURVEYS}

@@ -12,7 +12,7 @@ CLIENT_SURVEYS = ("client_survey_2018", "client_survey_2019")
 
 def inputs() -> list[Path]:
     return [*(paths.processed(f"{d}.parquet") for d in CLIENT_SURVEYS),
-            paths.raw("kolada/brukarbedomning_ifo_kommun_2016_2022.csv"),
+            paths.processed("kolada_values.parquet"),
             *sorted(codebook_dir().glob("client_survey_*.yaml"))]
 
 
@@ -23,14 +23,13 @@ def outputs() -> list[Path]:
 def run() -> None:
     import pandas as pd
 
-    from analysis.public_data.catalog import snapshot
     from analysis.survey_data.codebooks import load_codebooks
     from analysis.core.files import write_csv
-    from analysis.public_data.kolada import client_survey_values, municipality_names, read_kpi_values
+    from analysis.public_data.kolada import client_survey_values
     from analysis.client_surveys.kolada_check import compare_with_kolada
 
-    values = read_kpi_values(snapshot("kolada_client_survey").path)
-    names = municipality_names(values)
+    values = pd.read_parquet(paths.processed("kolada_values.parquet"))
+    names = dict(zip(values["kommun_kod"], values["municipality"]))
     codebooks = load_codebooks()
     parts = []
     for dataset in CLIENT_SURVEYS:

@@ -25,8 +25,19 @@ def inputs() -> list[Path]:
 def outputs() -> list[Path]:
     return [paths.processed(name) for name in (
         "municipalities.csv", "municipalities.parquet", "counties.parquet", "tatorter.parquet",
-        "region_members.csv", "municipalities.meta.json",
+        "region_members.csv", "compared_regions.csv", "municipalities.meta.json",
     )]
+
+
+def compared_regions(regions, members):
+    """The study region and the comparison regions made of named municipalities (Region 10), with their members:
+    the groups the Kolada steps compare (a file of its own, so another region in the file reruns nothing there)."""
+    import pandas as pd
+
+    ids = [regions.study_region] + [r for r in regions.comparisons if regions.regions[r].kommuner]
+    parts = [members[members["region_id"] == r].assign(role="study" if r == regions.study_region else "comparison")
+             for r in ids]
+    return pd.concat(parts, ignore_index=True)
 
 
 def run() -> None:
@@ -74,7 +85,9 @@ def run() -> None:
                      kommuner.merge(table[["kommun_kod", "lan_namn"]], on="kommun_kod"))
     write_geoparquet(paths.processed("counties.parquet"), lan)
     write_geoparquet(paths.processed("tatorter.parquet"), gpd.GeoDataFrame(tatorter, crs=tatorter.crs))
-    write_csv(paths.processed("region_members.csv"), membership(regions, table["kommun_kod"]))
+    members = membership(regions, table["kommun_kod"])
+    write_csv(paths.processed("region_members.csv"), members)
+    write_csv(paths.processed("compared_regions.csv"), compared_regions(regions, members))
     write_json(paths.processed("municipalities.meta.json"), {
         "population_reference_date": population_date,
         "area_reference_date": "2015-01-01",

@@ -20,13 +20,18 @@ def inputs() -> list[Path]:
 
 
 def outputs() -> list[Path]:
-    return [paths.processed("published_survey_figures_comparison.csv")]
+    return [paths.processed("published_survey_figures_comparison.csv"), paths.processed(SUMMARY)]
+
+
+# How many figures are reproduced, in conflict with Kolada or differing: what the data notices say. A file of its own,
+# which changes only when a count does, so a changed answer does not re-execute every notebook that shows a notice.
+SUMMARY = "published_survey_figures_summary.json"
 
 
 def run() -> None:
     import pandas as pd
 
-    from analysis.core.files import write_csv
+    from analysis.core.files import write_csv, write_json
     from analysis.survey_data.published import compare_published_surveys, read_published_survey_figures
 
     codebooks = survey_scope.scoped_codebooks()  # on real data: the configured regions' municipalities
@@ -43,3 +48,8 @@ def run() -> None:
     conflicts = stored_rule_conflicts(rules)
     comparison["kolada_conflict"] = comparison["figure_id"].map(conflicts).fillna("")
     write_csv(paths.processed("published_survey_figures_comparison.csv"), comparison)
+    passed = comparison["passed"].astype(str).str.lower().eq("true")
+    conflict = comparison["kolada_conflict"].ne("") & ~passed
+    write_json(paths.processed(SUMMARY), {"data_source": source, "total": len(comparison),
+                                          "reproduced": int(passed.sum()), "conflicts": int(conflict.sum()),
+                                          "other": int((~passed & ~conflict).sum())})

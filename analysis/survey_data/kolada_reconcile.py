@@ -188,9 +188,9 @@ def published_facts_against_kolada(figures: pd.DataFrame, kolada_by_year: dict[i
                                    study: dict[str, list[str]], threshold: int = 5) -> pd.DataFrame:
     """The report's other client-survey facts (municipalities taking part, more respondents in 2019)
     against what Kolada's publication allows (a municipality without values had 1 to threshold-1)."""
-    def respondents_range(dataset: str) -> tuple[int, int]:
+    def respondents_range(dataset: str, members: list[str] | None = None) -> tuple[int, int]:
         year = int(dataset[-4:])
-        published = kolada_by_year[year]["respondents"].reindex(study[dataset])
+        published = kolada_by_year[year]["respondents"].reindex(study[dataset] if members is None else members)
         known, unknown = int(published.dropna().sum()), int(published.isna().sum())
         return known + unknown, known + unknown * (threshold - 1)
 
@@ -208,6 +208,18 @@ def published_facts_against_kolada(figures: pd.DataFrame, kolada_by_year: dict[i
             low0, high0 = respondents_range(f.variable)
             ok = high - low0 > int(f.published_value)
             kolada = f"{year}: {low}–{high} svarande, {f.variable[-4:]}: {low0}–{high0} (U30901)"
+            # The same statement for the municipalities of both rounds only: the added ones may carry it.
+            common = sorted(set(study[f.dataset]) & set(study[f.variable]))
+            c_low, c_high = respondents_range(f.dataset, common)
+            c_low0, c_high0 = respondents_range(f.variable, common)
+            rows.append({"figure_id": f.figure_id, "statement": f.description, "published": f.published_value,
+                         "kolada": kolada, "consistent": bool(ok)})
+            rows.append({"figure_id": f"{f.figure_id}_same_municipalities",
+                         "statement": f"{f.description}, i de {len(common)} kommuner som deltog båda åren",
+                         "published": f.published_value,
+                         "kolada": f"{year}: {c_low}–{c_high} svarande, {f.variable[-4:]}: {c_low0}–{c_high0} (U30901)",
+                         "consistent": bool(c_high - c_low0 > int(f.published_value))})
+            continue
         rows.append({"figure_id": f.figure_id, "statement": f.description, "published": f.published_value,
                      "kolada": kolada, "consistent": bool(ok)})
     return pd.DataFrame(rows, columns=["figure_id", "statement", "published", "kolada", "consistent"])

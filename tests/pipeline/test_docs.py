@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_every_docs_page_is_linked_from_the_readme():
 
 
 def test_the_link_checker_finds_a_dead_link(tmp_path, monkeypatch):
-    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     (tmp_path / "b.md").write_text("# Där vi är\n", encoding="utf-8")
     page = tmp_path / "a.md"
     page.write_text("[ok](b.md#där-vi-är) [bad](c.md) [anchor](b.md#nowhere) `[code](x.md)`\n", encoding="utf-8")
@@ -83,3 +84,36 @@ def test_ci_runs_the_readme_test_command():
     ci_commands = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
                    if line.strip() and not line.lstrip().startswith(("#", "set ", "cd ", "export "))]
     assert ci_commands == [readme_command.group(1)]
+
+
+NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+NOTEBOOKS_STATED = re.compile(r"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|\d+) notebooks\b", re.I)
+
+
+def stated_notebook_counts(paths: list[Path]) -> list[tuple[str, int]]:
+    """Every "N notebooks" the README and the docs state, except those marked as a measurement of the past."""
+    out = []
+    for path in paths:
+        for line in prose(path.read_text(encoding="utf-8")).splitlines():
+            for m in NOTEBOOKS_STATED.finditer(line):
+                if line[m.end():m.end() + 20].startswith(" (measured before"):
+                    continue
+                word = m[1].lower()
+                out.append((str(path.relative_to(ROOT)), NUMBER_WORDS[word] if word in NUMBER_WORDS else int(word)))
+    return out
+
+
+def test_the_number_of_notebooks_the_docs_state_is_the_number_there_is():
+    """The README's and the docs' "six notebooks" follow notebooks/ (docs/generated/outputs.md lists them)."""
+    there = len(list((ROOT / "notebooks").glob("*.ipynb")))
+    stated = stated_notebook_counts([*DOC_FILES, *sorted((ROOT / "docs").glob("*/*.md"))])
+    assert stated, "no page states how many notebooks there are"
+    assert [s for s in stated if s[1] != there] == [], f"notebooks/ holds {there} notebooks"
+
+
+def test_the_notebook_count_check_catches_a_wrong_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    page = tmp_path / "a.md"
+    page.write_text("told by five notebooks; executing all five notebooks (measured before 06) `2 notebooks`\n",
+                    encoding="utf-8")
+    assert stated_notebook_counts([page]) == [("a.md", 5)]

@@ -97,18 +97,28 @@ def test_unreachable_api_is_one_line():
         fetch_values(client, 2023, KPIS)
 
 
-def test_cli_writes_the_snapshot_and_its_catalog_entry(httpserver, tmp_path):
-    from conftest import copy_committed_data, gino
+def test_withdrawn_values_are_dropped_and_pages_follow_next_url(httpserver):
+    """Kolada marks a withdrawn value ``isdeleted`` (on the value or on its item): it is never written."""
+    second = httpserver.url_for(f"{API}page2")
+    first = item("U30447", "2425", [("T", 94.117647), ("K", 90.0)])
+    first["values"][1]["isdeleted"] = True
+    withdrawn_item = {**item("U30447", "2481", [("T", 85.0)]), "isdeleted": True}
+    httpserver.expect_request(DATA).respond_with_json({"count": 3, "next_url": second, "values": [first, withdrawn_item]})
+    httpserver.expect_request(f"{API}page2").respond_with_json(
+        {"count": 3, "values": [{**item("U30901", "2425", [("T", 18)]), "values": [
+            {"gender": "T", "value": 18, "isdeleted": "false"}, {"gender": "K", "value": 9, "isdeleted": "true"}]}]})
+    serve_metadata(httpserver)
+    frame = fetch_values(client_for(httpserver), 2023, KPIS)
+    assert frame[["kpi_id", "municipality_id", "gender", "value"]].values.tolist() == [
+        ["U30447", "2425", "T", 94.117647], ["U30901", "2425", "T", 18.0]]
 
-    data = copy_committed_data(tmp_path / "data")
-    path = "/v3/data/kpi/U30447,U30448,U30449,U30450,U30451,U30452,U30453,U30900,U30901/year/2023"
-    httpserver.expect_request(path).respond_with_json({"count": 1, "values": [item("U30447", "2425", [("T", 100.0)])]})
-    httpserver.expect_request(f"{API}kpi/U30447,U30448,U30449,U30450,U30451,U30452,U30453,U30900,U30901"
-                              ).respond_with_json({"count": 0, "values": []})
-    httpserver.expect_request(f"{API}municipality").respond_with_json({"count": 0, "values": []})
-    proc = gino("fetch-kolada", "--year", "2023", "--base-url", httpserver.url_for(API), data_dir=data)
-    assert "fetch-kolada: wrote" in proc.stdout
-    assert (data / "raw/kolada/brukarbedomning_ifo_kommun_2023.meta.yaml").exists()
-    again = gino("fetch-kolada", "--year", "2023", "--base-url", httpserver.url_for(API), data_dir=data, check=False)
-    assert again.returncode == 1 and "already exists" in again.stderr + again.stdout
-    assert "Traceback" not in again.stderr
+
+def test_a_value_without_a_gender_is_one_clear_line(httpserver):
+    broken = item("U30447", "2425", [("T", 94.0)])
+    del broken["values"][0]["gender"]
+    httpserver.expect_request(DATA).respond_with_json({"count": 1, "values": [broken]})
+    with pytest.raises(GinoError) as info:
+        fetch_values(client_for(httpserver), 2023, KPIS)
+    message = str(info.value)
+    assert len(message.splitlines()) == 1
+    assert "KPI U30447, municipality 2425, year 2023: a value with no gender field; expected one of T, K, M" in message

@@ -52,9 +52,9 @@ def test_every_document_executes_for_every_municipality_without_a_problem(execut
     assert not problems, "\n".join(problems)
     for code, name in STUDY.items():
         report = executed[("kommun", code)]
-        assert [label for label, _, _ in report.tables] == [
-            "tbl-kommun-fakta", "tbl-kommun-brukare", "tbl-kommun-kolada-2018", "tbl-kommun-kolada-2019",
-            "tbl-kommun-skillnad", "tbl-kommun-resor", "tbl-kommun-klimat"]
+        assert [label for label, _, _ in report.tables] == [  # the real Kolada tables before the synthetic ones
+            "tbl-kommun-fakta", "tbl-kommun-kolada-2018", "tbl-kommun-kolada-2019", "tbl-kommun-kolada-ar",
+            "tbl-kommun-brukare", "tbl-kommun-skillnad", "tbl-kommun-resor", "tbl-kommun-klimat"]
         assert any(f"**{name} kommun** (kommunkod {code})" in text for text in report.markdown)
         notice = next(text for text in report.markdown if "callout-warning" in text)  # the synthetic-data notice
         assert "## Syntetiska enkätdata" in notice and "#gino-synthetic.update(true)" in notice
@@ -118,7 +118,7 @@ def test_the_region_poster_keeps_the_report_posters_words(executed, on_twin):
 def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
     """Kolada's published values, cited with KPI ids, beside the GINO municipalities and the country."""
     header, rows = table(executed[("kommun", "2425")], "tbl-kommun-kolada-2018")
-    assert header == ["Fråga (Kolada-id)", "Kommunen", "GINO-kommunerna (medel)", "Riket (median)"]
+    assert header == ["Fråga (Kolada-id)", "Kommunen", "GINO-kommunerna (Region 8): medel", "Riket (median)"]
     by_item = {row[0]: row for row in rows}
     assert by_item["Tydlig information (U30448)"][1] == "94\u00a0%"          # 94.117647 (16/17) in Kolada
     assert by_item["Visar förståelse (U30449)"][1] == "94\u00a0%"
@@ -128,7 +128,29 @@ def test_each_report_shows_the_municipalitys_own_kolada_values(executed):
     assert any("Kolada publicerar inga brukarresultat för Sorsele 2018" in text
                for text in executed[("kommun", "2422")].markdown)
     poster = "\n".join(executed[("affisch", "2425")].markdown)
-    assert "Samma enkät i Kolada 2018: Doroteas egna värden" in poster and "U30453" in poster
+    assert "Samma enkät i Kolada 2018: verkliga resultat för Dorotea" in poster and "U30453" in poster
+
+
+def test_the_real_kolada_part_comes_first_and_carries_no_synthetic_header():
+    """The PDF's running header is off (``gino-real-chapter``) from the top of a municipality's report to the end of
+    its Kolada section, which comes before the synthetic survey chapters; those start on a page of their own with
+    the header back on. The poster (one page) starts with Kolada, carries no running header and marks its synthetic
+    part with the data notice's callout; the
+    deck has a slide of the municipality's real Kolada results before the slides of the surveys."""
+    from conftest import ROOT
+
+    kommun = (ROOT / "reports/feedback/kommun.qmd").read_text(encoding="utf-8")
+    order = [kommun.index(s) for s in ("#gino-real-chapter.update(true)", "label: notice", "## Kommunen i siffror",
+                                       "## Verkliga brukarresultat i Kolada", "label: tbl-kommun-kolada-2018",
+                                       "#gino-real-chapter.update(false)", "#pagebreak(weak: true)",
+                                       "## Brukarenkäterna 2018 och 2019", "label: tbl-kommun-brukare")]
+    assert order == sorted(order)
+    poster = (ROOT / "reports/feedback/affisch.qmd").read_text(encoding="utf-8")
+    order = [poster.index(s) for s in ("#gino-real-chapter.update(true)", "label: kolada", "label: notice",
+                                       "running_header=False", "label: statements")]
+    assert order == sorted(order) and "gino-real-chapter.update(false)" not in poster
+    deck = (ROOT / "reports/feedback/bildspel.qmd").read_text(encoding="utf-8")
+    assert deck.index("## Verkliga resultat i Kolada") < deck.index("## Om underlaget") < deck.index("## Så tyckte")
 
 
 def test_a_municipal_poster_marks_the_regional_figures(executed, on_twin):
