@@ -69,7 +69,8 @@ _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(analysis[\w.]*)[ \t]+import[ \t]+(\(
 def _imported_names(origin: Path) -> tuple[str, ...]:
     """The ``analysis`` names a source file imports (scanned once per process: every step shares modules)."""
     names: list[str] = []
-    text = origin.read_text(encoding="utf-8").replace(";", "\n")
+    # comments first: one may hold a parenthesis inside a parenthesised import list
+    text = re.sub(r"#[^\n]*", "", origin.read_text(encoding="utf-8")).replace(";", "\n")
     for module, imported, plain in _IMPORT.findall(text):
         if module:
             listed = [re.sub(r"#[^\n]*", "", part).strip(" \t\n\\()").split(" as ")[0].strip()
