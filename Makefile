@@ -6,6 +6,9 @@ MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 UV     ?= uv
+# uv writes no bytecode at install; Python writes it on first import unless PYTHONDONTWRITEBYTECODE is set,
+# and then every command would compile its imports again, so uv compiles at install there (as pip always does).
+UV_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode,)
 
 .PHONY: venv lock hooks report feedback build fetch check synthesize prerender test clean
 
@@ -24,7 +27,7 @@ $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \
 	  $(PY) -m pip install --quiet -e '.[test]'; \
 	elif command -v $(UV) >/dev/null 2>&1; then \
-	  $(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK) && $(UV) pip install --quiet --python $(PY) --no-deps -e .; \
+	  $(UV) pip sync --quiet $(UV_COMPILE) --python $(PY) --require-hashes $(LOCK) && $(UV) pip install --quiet --python $(PY) --no-deps -e .; \
 	else \
 	  $(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(PY) -m pip install --quiet --no-deps -e .; \
 	fi 2>&1 | grep -v '^WARNING: Location' || true

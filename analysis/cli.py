@@ -191,6 +191,7 @@ def report(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print 
 @app.command("feedback")
 def feedback_command(
     workers: Annotated[int, typer.Option(help="Documents executed at a time when Quarto is not installed.")] = 2,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print Quarto's own output as it renders.")] = False,
 ) -> None:
     """Make every municipality's report, the waiting-room posters and the slide decks (reports/feedback/).
 
@@ -223,9 +224,12 @@ def feedback_command(
                   f"({render.QUARTO_INSTALL} and run 'gino feedback' again)")
         return
     env = feedback_jobs.render_environment({**os.environ, "QUARTO_PYTHON": sys.executable})
-    for job in jobs:
+    if not verbose:
+        out.print(f"feedback: rendering {len(jobs)} files with Quarto (its output: "
+                  f"{render.render_log().relative_to(paths.ROOT)})")
+    for number, job in enumerate(jobs):
         started = time.time()
-        subprocess.run([quarto, *job.quarto_args()], cwd=job.workdir, env=env, check=True)
+        render.run_quarto([quarto, *job.quarto_args()], job.workdir, env, out.print, verbose, append=number > 0)
         out.print(f"  rendered    {feedback_jobs.collect(job, started).relative_to(paths.ROOT)}")
     out.print(f"feedback: {len(jobs)} files in {feedback_jobs.OUTPUT_DIR.relative_to(paths.ROOT)}")
 

@@ -9,9 +9,9 @@ needs to run does not pay for importing them.
 
 from __future__ import annotations
 
-import ast
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -57,15 +57,28 @@ def source_files(module_name: str, seen: set[str] | None = None) -> list[Path]:
     return sorted(set(files))
 
 
+# Import statements, found without parsing the file: ``from analysis… import …`` (with its parenthesised or
+# continued name list) and ``import …``, anywhere (indented lazy imports included). A match inside a string
+# only adds a dependency (a step reruns more often, never less); tests/pipeline/test_build.py checks that
+# it finds every module ``ast`` finds in analysis/.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(analysis[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*(?:\\\n[^\n]*)*)"
+                     r"|import[ \t]+([^\n]*))", re.MULTILINE)
+
+
 @functools.cache
 def _imported_names(origin: Path) -> tuple[str, ...]:
-    """The ``analysis`` names a source file imports (parsed once per process: every step shares modules)."""
+    """The ``analysis`` names a source file imports (scanned once per process: every step shares modules)."""
     names: list[str] = []
-    for node in ast.walk(ast.parse(origin.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
-            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            names += [a.name for a in node.names if a.name.startswith("analysis")]
+    # comments first: one may hold a parenthesis inside a parenthesised import list
+    text = re.sub(r"#[^\n]*", "", origin.read_text(encoding="utf-8")).replace(";", "\n")
+    for module, imported, plain in _IMPORT.findall(text):
+        if module:
+            listed = [re.sub(r"#[^\n]*", "", part).strip(" \t\n\\()").split(" as ")[0].strip()
+                      for part in re.sub(r"#[^\n]*", "", imported).split(",")]
+            names += [module] + [f"{module}.{a}" for a in listed if a]
+        else:
+            names += [a.split(" as ")[0].strip() for a in re.sub(r"#.*", "", plain).split(",")
+                      if a.strip().startswith("analysis")]
     return tuple(names)
 
 

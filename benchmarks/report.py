@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from analysis.core.paths import copy_repository  # noqa: E402
 
 EXECUTED = re.compile(r"^\s+executed\s+(notebooks/\S+)", re.MULTILINE)
-KEPT = re.compile(r"^\s+kept\s+(notebooks/\S+)", re.MULTILINE)
+KEPT = re.compile(r"^\s+kept\s+(?:all )?(\d+) executed notebook", re.MULTILINE)
 TARGETS = {"cold": 35.0, "unchanged": 5.0, "answer": 25.0}
 
 
@@ -64,12 +64,12 @@ def make(target: str, root: Path, env: dict) -> Run:
 
 def describe(name: str, run: Run, target: float) -> str:
     text = re.sub(r"^ *\d+\.\d ", "", run.output, flags=re.MULTILINE)
-    executed, kept = EXECUTED.findall(text), KEPT.findall(text)
+    executed, kept = EXECUTED.findall(text), sum(int(n) for n in KEPT.findall(text))
     quarto = "Quarto not run (current)" if "Quarto was not run" in text else "Quarto ran"
     warnings = sum(1 for line in text.splitlines() if "WARNING" in line or "Kernel is running" in line)
     return (f"| {name} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.load} | ≤ {target:g} s | "
             f"{'yes' if run.wall <= target else 'no'} | executed: "
-            f"{', '.join(Path(p).stem for p in executed) or 'none'}; kept: {len(kept)}; {quarto}; "
+            f"{', '.join(Path(p).stem for p in executed) or 'none'}; kept: {kept}; {quarto}; "
             f"warning lines: {warnings} |")
 
 

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.public_data.kolada import ITEM_KPIS, PUBLICATION_THRESHOLD, RESPONDENTS_KPI
-from analysis.public_data.kolada_pairs import pairs_for_value
+from analysis.public_data.kolada_pairs import first_pairs
 from analysis.core.disclosure import THRESHOLD
-from analysis.core.stats import wilson
+from analysis.core.stats import newcombe, wilson
 
 LABELS = {  # Swedish, after Kolada's KPI titles and the questions
     "contact_ease": "Lätt att få kontakt (U30447)",
@@ -43,17 +43,14 @@ def indicator_values(values: pd.DataFrame, gender: str = "T", threshold: int = P
     respondents = values[(values["gender"] == gender) & (values["kpi_id"] == RESPONDENTS_KPI)]
     respondents = respondents.set_index(["kommun_kod", "year"])["value"]
     rows["variable"] = rows["kpi_id"].map(kpi_to_variable)
-    rows["respondents"] = pd.array([respondents.get((c, y)) for c, y in zip(rows["kommun_kod"], rows["year"])],
-                                   dtype="Int64")
-    k, n, exact, candidates = [], [], [], []
-    for value, r in zip(rows["value"], rows["respondents"]):
-        pairs = pairs_for_value(float(value), int(r), threshold) if pd.notna(r) else []
-        candidates.append(len(pairs))
-        exact.append(len(pairs) == 1)
-        k.append(pairs[0].positive if pairs else pd.NA)
-        n.append(pairs[0].answered if pairs else pd.NA)
-    rows["k"], rows["n"] = pd.array(k, dtype="Int64"), pd.array(n, dtype="Int64")
-    rows["n_exact"], rows["n_candidates"] = exact, candidates
+    at = respondents.index.get_indexer(pd.MultiIndex.from_arrays([rows["kommun_kod"], rows["year"]]))
+    rows["respondents"] = pd.array(np.where(at >= 0, respondents.to_numpy()[at], np.nan), dtype="Float64") \
+        .astype("Int64")
+    k, n, candidates = first_pairs(rows["value"].to_numpy(float), rows["respondents"].fillna(-1).to_numpy(np.int64),
+                                   threshold)
+    rows["k"] = pd.arrays.IntegerArray(k, mask=candidates == 0)
+    rows["n"] = pd.arrays.IntegerArray(n, mask=candidates == 0)
+    rows["n_exact"], rows["n_candidates"] = list(candidates == 1), [int(c) for c in candidates]
     low, high = wilson(rows["k"].astype(float), rows["n"].astype(float))
     rows["ci_low"], rows["ci_high"] = 100 * low, 100 * high
     columns = ["kommun_kod", "municipality", "year", "variable", "kpi_id", "value", "respondents", "k", "n",
@@ -115,26 +112,24 @@ def trends(indicators: pd.DataFrame, members: list[str], distribution: pd.DataFr
     (percentage points) with Newcombe's interval where both years' counts are exact and large enough to
     publish, and the national
     median's change over the same years. Group means are not trended: their members differ from year to year."""
-    from analysis.core.stats import two_proportions
-
     rows = []
     part = indicators[indicators["kommun_kod"].isin(members)]
+    national = distribution.set_index(["variable", "year"])["median"]
     for (code, variable), g in part.groupby(["kommun_kod", "variable"]):
         if len(g) < 2:
             continue
         g = g.sort_values("year")
         first, last = g.iloc[0], g.iloc[-1]
-        national = distribution.set_index(["variable", "year"])["median"]
         # The interval is a number we derive from the counts: only where both years' counts are exact and
         # neither year has positive or other answers of 1 to THRESHOLD - 1 (or all alike).
         exact = bool(first["n_exact"] and last["n_exact"]) and all(
             min(int(r["k"]), int(r["n"]) - int(r["k"])) >= THRESHOLD for r in (first, last))
-        test = two_proportions(int(first["k"]), int(first["n"]), int(last["k"]), int(last["n"])) if exact else None
+        low, high = newcombe(int(first["k"]), int(first["n"]), int(last["k"]), int(last["n"])) if exact else (0, 0)
         rows.append({"kommun_kod": code, "municipality": first["municipality"], "variable": variable,
                      "years": ", ".join(str(y) for y in g["year"]), "first_year": first["year"],
                      "last_year": last["year"], "first": first["value"], "last": last["value"],
                      "change": last["value"] - first["value"],
-                     "change_low": 100 * test["ci_low"] if exact else np.nan,
-                     "change_high": 100 * test["ci_high"] if exact else np.nan,
+                     "change_low": 100 * float(low) if exact else np.nan,
+                     "change_high": 100 * float(high) if exact else np.nan,
                      "national_median_change": national[(variable, last["year"])] - national[(variable, first["year"])]})
     return pd.DataFrame(rows)

@@ -12,7 +12,7 @@ smallest and largest value those constraints allow. Three kinds of constraint co
 * ``Either``: at least one of several conjunctions of ``Linear`` holds (a reason printed in a table:
   "för få svar" says some cell is 1–4 or the group answered alike; a published minimum over groups).
 
-``Space`` builds one mixed-integer program (HiGHS through ``scipy.optimize.milp``) and answers range
+``Space`` builds one mixed-integer program (HiGHS, ``analysis.core.highs``) and answers range
 questions exactly. Every solution found is kept as a witness: a question whose answer a kept solution
 already settles (a cell that some solution makes 0) needs no further solve, which is what makes the
 audit of several hundred quantities fast. Pure computation: no file I/O.
@@ -75,7 +75,7 @@ class Space:
     solves: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        from scipy.sparse import csr_array
+        from analysis.core.highs import compressed_rows
 
         self.index = {k: i for i, k in enumerate(self.upper)}
         rows, cols, vals, low, high = [], [], [], [], []
@@ -116,7 +116,7 @@ class Space:
                             big = span + abs(part.high)
                             row(columns(part.terms) + [(b, big)], -np.inf, part.high + big)
         self.width = len(bounds_upper)
-        self.matrix = csr_array((vals, (rows, cols)), shape=(len(low), self.width))
+        self.matrix = compressed_rows(rows, cols, vals, len(low))
         self.low, self.high = np.array(low, dtype=float), np.array(high, dtype=float)
         self.bounds_upper = np.array(bounds_upper)
         self.pool = np.empty((0, n))
@@ -128,56 +128,43 @@ class Space:
 
     # --- solving ------------------------------------------------------------------------------
 
+    def _solve(self, cost: np.ndarray, lower: np.ndarray | None = None, upper: np.ndarray | None = None):
+        from analysis.core.highs import solve
+
+        return solve(self.matrix, self.low, self.high, np.zeros(self.width) if lower is None else lower,
+                     self.bounds_upper if upper is None else upper, cost)
+
     def _complete(self, values: dict) -> np.ndarray | None:
         """A full point (binaries included) for given unknowns, or None if the constraints exclude them."""
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
         fixed = np.array([values[k] for k in self.upper], dtype=float)
         lower = np.zeros(self.width)
         upper = self.bounds_upper.copy()
         lower[:len(fixed)], upper[:len(fixed)] = fixed, fixed
-        result = milp(np.zeros(self.width), constraints=LinearConstraint(self.matrix, self.low, self.high),
-                      integrality=np.ones(self.width), bounds=Bounds(lower, upper))
-        return result.x if result.status == 0 else None
+        return self._solve(np.zeros(self.width), lower, upper)[0]
 
     def _complete_any(self) -> np.ndarray:
         """Any solution (raises ``Infeasible`` when there is none)."""
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        result = milp(np.zeros(self.width), constraints=LinearConstraint(self.matrix, self.low, self.high),
-                      integrality=np.ones(self.width), bounds=Bounds(0, self.bounds_upper))
-        if result.status != 0:
-            raise Infeasible(f"the facts admit no solution ({result.message})")
-        return result.x
+        x, _ = self._solve(np.zeros(self.width))
+        if x is None:
+            raise Infeasible("the facts admit no solution")
+        return x
 
     def feasible_at(self, fixed: dict) -> bool:
         """Whether some solution has the given values (then kept as a witness)."""
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
         lower, upper = np.zeros(self.width), self.bounds_upper.copy()
         for k, v in fixed.items():
             lower[self.index[k]] = upper[self.index[k]] = v
         seen = self.pool[:, [self.index[k] for k in fixed]] if len(self.pool) and fixed else None
         if seen is not None and (np.abs(seen - np.array(list(fixed.values()))) < 0.5).all(axis=1).any():
             return True
-        result = milp(np.zeros(self.width), constraints=LinearConstraint(self.matrix, self.low, self.high),
-                      integrality=np.ones(self.width), bounds=Bounds(lower, upper))
+        x, _ = self._solve(np.zeros(self.width), lower, upper)
         self.solves += 1
-        if result.status == 0:
-            self.pool = np.vstack([self.pool, np.round(result.x[:len(self.index)])])
-        return result.status == 0
+        if x is not None:
+            self.pool = np.vstack([self.pool, np.round(x[:len(self.index)])])
+        return x is not None
 
     def _broken(self, values: dict) -> str:
-        for c in self.constraints:
-            if isinstance(c, Linear):
-                v = sum(coef * values.get(k, 0) for k, coef in c.terms)
-                if not c.low - 1e-9 <= v <= c.high + 1e-9:
-                    return f"{c.source or 'a linear fact'} gives {v}, expected {c.low}–{c.high}"
-            elif isinstance(c, Choice):
-                v = tuple(sum(coef * values.get(k, 0) for k, coef in e) for e in c.exprs)
-                if v not in set(c.options):
-                    return f"{c.source or 'a choice'} gives {v}, not among its {len(c.options)} options"
-        return "one of the either-or facts"
+        return broken(self.constraints, values)
 
     def optimum(self, objective: Terms, sense: int) -> float:
         """The smallest (``sense`` 1) or largest (-1) value of ``objective`` over the space (remembered)."""
@@ -187,18 +174,15 @@ class Space:
         return memo[(objective, sense)]
 
     def _optimum(self, objective: Terms, sense: int) -> float:
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
         c = np.zeros(self.width)
         for k, coef in objective:
             c[self.index[k]] += sense * coef
-        result = milp(c, constraints=LinearConstraint(self.matrix, self.low, self.high),
-                      integrality=np.ones(self.width), bounds=Bounds(0, self.bounds_upper))
+        x, fun = self._solve(c)
         self.solves += 1
-        if result.status != 0:
-            raise Infeasible(f"the facts admit no solution ({result.message})")
-        self.pool = np.vstack([self.pool, np.round(result.x[:len(self.index)])])
-        return round(sense * result.fun)
+        if x is None:
+            raise Infeasible("the facts admit no solution")
+        self.pool = np.vstack([self.pool, np.round(x[:len(self.index)])])
+        return round(sense * fun)
 
     def witness(self, objective: Terms, sense: int) -> None:
         """Solve only for the witness it leaves."""
@@ -226,6 +210,20 @@ class Space:
         if len(seen) and (seen > 0.5).any():
             return False
         return self.optimum(objective, -1) == 0
+
+
+def broken(constraints: list, values: dict) -> str:
+    """The first fact ``values`` break, in words (for an error message)."""
+    for c in constraints:
+        if isinstance(c, Linear):
+            v = sum(coef * values.get(k, 0) for k, coef in c.terms)
+            if not c.low - 1e-9 <= v <= c.high + 1e-9:
+                return f"{c.source or 'a linear fact'} gives {v}, expected {c.low}–{c.high}"
+        elif isinstance(c, Choice):
+            v = tuple(sum(coef * values.get(k, 0) for k, coef in e) for e in c.exprs)
+            if v not in set(c.options):
+                return f"{c.source or 'a choice'} gives {v}, not among its {len(c.options)} options"
+    return "one of the either-or facts"
 
 
 def keys_of(constraint: Constraint) -> set:

@@ -8,9 +8,36 @@ everything. Pure computation.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from analysis.core.feasible import Choice, Infeasible, Linear, Space, Terms, holds, _value, keys_of
+from analysis.core.feasible_enum import TooLarge
+from analysis.core.feasible_exact import Enumerated
+
+
+def group_of(key) -> tuple:
+    """The group an audit unknown belongs to: ``("n", survey, group)`` and ``("x", survey, item, group,
+    cell)`` by survey and group (a municipality, or a municipality and role group)."""
+    return (key[1], key[2]) if key[0] == "n" else (key[1], key[3])
+
+
+def space(upper: dict, constraints: list, truth: dict | None = None):
+    """The exact space of ``constraints``: enumerated where small enough (``feasible_exact``), else the
+    integer program (``feasible.Space``); both answer the same questions exactly. The same space asked
+    again (a block whose facts a new plan leaves as they were, the public space in every round) is the
+    one built before, with the answers it already has."""
+    return _space(tuple(upper.items()), tuple(constraints), None if truth is None else tuple(truth.items()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _space(upper: tuple, constraints: tuple, truth: tuple | None):
+    upper_, constraints_, truth_ = dict(upper), list(constraints), None if truth is None else dict(truth)
+    try:
+        return Enumerated(upper_, constraints_, truth_, group_of)
+    except TooLarge:
+        return Space(upper_, constraints_, truth_)
 
 
 class Blocks:
@@ -22,7 +49,7 @@ class Blocks:
 
     def __init__(self, upper: dict, shared_ok: list, vectors: list[dict], blocks: dict, truth: dict | None):
         self.upper, self.vectors, self.blocks = upper, vectors, blocks
-        self.block_of = {k: b for b, space in blocks.items() for k in space.index if k not in vectors[0]}
+        self.block_of = {k: b for b, block in blocks.items() for k in block.upper if k not in vectors[0]}
         self.shared = set(vectors[0])
 
     @classmethod
@@ -66,28 +93,30 @@ class Blocks:
             block_shared = sorted((k for k in keys if shared(k)), key=str)
             block_upper = {k: upper[k] for k in sorted(keys, key=str)}
             local_truth = {k: truth[k] for k in block_upper} if truth is not None else None
-            space = Space(block_upper, members)
-            if local_truth is not None:
-                space.pool = np.array([[local_truth[k] for k in block_upper]], dtype=float)
             # Only the shared unknowns this block constrains beyond its "structure" rows need checking: a
             # group whose cells nothing else bounds can hold any size.
             bound = {k for c in members if c.source != "structure" for k in keys_of(c)}
             checked = [k for k in block_shared if k in bound or any(len(k) == 3 and len(x) == 5 and x[1] == k[1]
                                                                      and x[3] == k[2] for x in bound)]
-            verdict: dict = {}
-            for v in vectors:
-                key = tuple(v[k] for k in checked)
-                if key not in verdict:
-                    verdict[key] = space.feasible_at({k: v[k] for k in checked}) if checked else True
-            vectors = [v for v in vectors if verdict[tuple(v[k] for k in checked)]]
-            blocks[root] = (space, block_shared, members, local_truth, block_upper)
+            if checked and vectors:
+                # Asked with the sizes as the enumerated vectors leave them, the form the final block takes
+                # below (so that it is the same space when no later block drops a vector): a checked
+                # combination is asked with its own values, and an unchecked size fits any value, so the
+                # verdicts are those of the block alone.
+                options = tuple(sorted({tuple(v[k] for k in block_shared) for v in vectors}))
+                space_ = space(block_upper, members + [Choice(tuple(((k, 1),) for k in block_shared), options, "shared")],
+                               local_truth)
+                verdict = {key: space_.feasible_at(dict(zip(checked, key))) for key in
+                           sorted({tuple(v[k] for k in checked) for v in vectors})}
+                vectors = [v for v in vectors if verdict[tuple(v[k] for k in checked)]]
+            blocks[root] = (block_shared, members, local_truth, block_upper)
         if not vectors:
             raise Infeasible("the facts admit no solution")
         out = {}
-        for root, (space, block_shared, members, local_truth, block_upper) in blocks.items():
+        for root, (block_shared, members, local_truth, block_upper) in blocks.items():
             options = tuple(sorted({tuple(v[k] for k in block_shared) for v in vectors}))
             extra = [Choice(tuple(((k, 1),) for k in block_shared), options, "shared")] if block_shared else []
-            out[root] = Space(block_upper, members + extra, local_truth)
+            out[root] = space(block_upper, members + extra, local_truth)
         return cls(upper, [], vectors, out, truth)
 
     @property
@@ -134,7 +163,8 @@ class Blocks:
             if k not in self.shared:
                 by_block.setdefault(self.block_of[k], []).append((k, c))
         for b, part in by_block.items():
-            self.blocks[b].optimum(tuple(part), sense)
+            if isinstance(self.blocks[b], Space):  # an enumerated block answers exactly without witnesses
+                self.blocks[b].optimum(tuple(part), sense)
 
 
 def _fixed(key, constraints: list):

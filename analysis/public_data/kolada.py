@@ -57,20 +57,45 @@ COUNTRY = "0000"
 GENDERS = ("T", "K", "M")
 
 
-def _read(path: Path, columns: dict) -> pd.DataFrame:
+def _read(path: Path, columns: dict, data: bytes | None = None) -> pd.DataFrame:
     from analysis.public_data.sources import read_csv_text
 
-    raw = read_csv_text(path)
+    raw = read_csv_text(path, data)
     validate(raw, pa.DataFrameSchema(columns), path)
     return raw
+
+
+_PARSED: dict = {}  # (path, sha256 of its bytes) -> the frame read_kpi_values returned; a few entries
+
+
+def _one_line(titles) -> dict:
+    """Each distinct title with its runs of white space as one space, stripped (a few titles, many rows)."""
+    import re
+
+    return {t: re.sub(r"\s+", " ", t).strip() for t in titles}
 
 
 def read_kpi_values(path: Path) -> pd.DataFrame:
     """A Kolada values file (``kpi_id, kpi_title, municipality_id, municipality, year, gender, value``).
 
     ``municipality_id`` comes back as a 4-digit code (Riket is ``0000``), ``year`` as int,
-    ``value`` as float at the stored precision.
+    ``value`` as float at the stored precision. Three build steps read the same snapshot: a file whose
+    bytes were read and validated before in this process is not parsed again (each caller gets a copy).
     """
+    import hashlib
+
+    from analysis.public_data.sources import read_bytes
+
+    data = read_bytes(path)
+    key = (str(path), hashlib.sha256(data).hexdigest())
+    if key not in _PARSED:
+        while len(_PARSED) >= 4:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = _kpi_values(path, data)
+    return _PARSED[key].copy()
+
+
+def _kpi_values(path: Path, data: bytes) -> pd.DataFrame:
     raw = _read(path, {
         "kpi_id": text_column(matches(r"[A-Z]\d{5}", "a Kolada KPI id such as U30447")),
         "kpi_title": text_column(),
@@ -79,7 +104,7 @@ def read_kpi_values(path: Path) -> pd.DataFrame:
         "year": text_column(integer(1990, 2100)),
         "gender": text_column(one_of(GENDERS)),
         "value": text_column(number()),
-    })
+    }, data)
     unique = raw.duplicated(["kpi_id", "municipality_id", "year", "gender"], keep=False)
     if unique.any():
         from analysis.core.errors import InputError
@@ -89,13 +114,19 @@ def read_kpi_values(path: Path) -> pd.DataFrame:
                          column="kpi_id", value=raw["kpi_id"].iloc[i])
     return pd.DataFrame({
         "kpi_id": raw["kpi_id"],
-        "kpi_title": raw["kpi_title"].str.replace(r"\s+", " ", regex=True).str.strip(),
+        "kpi_title": raw["kpi_title"].map(_one_line(raw["kpi_title"].unique())),
         "kommun_kod": raw["municipality_id"].str.zfill(4),
         "municipality": raw["municipality"],
         "year": pd.to_numeric(raw["year"]).astype("int64"),
         "gender": raw["gender"],
         "value": pd.to_numeric(raw["value"]).astype(float),
     })
+
+
+def municipality_names(values: pd.DataFrame) -> dict[str, str]:
+    """Kommun code -> name in a values frame (the last row's name for each code)."""
+    last = values.drop_duplicates("kommun_kod", keep="last")
+    return dict(zip(last["kommun_kod"], last["municipality"]))
 
 
 def read_kpi_definitions(path: Path) -> pd.DataFrame:

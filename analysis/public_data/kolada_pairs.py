@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.public_data.kolada import ITEM_KPIS, PUBLICATION_THRESHOLD
@@ -41,12 +42,28 @@ class Pair:
 
 def pairs_for_value(value: float, respondents: int, threshold: int = PUBLICATION_THRESHOLD) -> list[Pair]:
     """Every (k, n) with threshold <= n <= respondents whose 100·k/n is ``value`` at Kolada's precision."""
-    out = []
-    for n in range(threshold, respondents + 1):
-        k = round(value * n / 100)
-        if 0 <= k <= n and abs(100 * k / n - value) <= TOLERANCE_PERCENT:
-            out.append(Pair(k, n, respondents - n))
-    return out
+    n = np.arange(threshold, respondents + 1)
+    k = np.round(value * n / 100)  # as Python's round: half to even; the same float operations throughout
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fits = (k >= 0) & (k <= n) & (np.abs(100 * k / n - value) <= TOLERANCE_PERCENT)
+    return [Pair(int(a), int(b), respondents - int(b)) for a, b in zip(k[fits], n[fits])]
+
+
+def first_pairs(values, respondents, threshold: int = PUBLICATION_THRESHOLD) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``pairs_for_value`` for many values at once (``respondents`` < 0 where unknown): for each, the number
+    of pairs and the first pair's positive and answered (-1 where there is none); the same arithmetic."""
+    values, respondents = np.asarray(values, dtype=float), np.asarray(respondents, dtype=np.int64)
+    lengths = np.maximum(respondents - threshold + 1, 0)
+    row = np.repeat(np.arange(len(values)), lengths)
+    n = threshold + np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    k = np.round(values[row] * n / 100)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fits = (k >= 0) & (k <= n) & (np.abs(100 * k / n - values[row]) <= TOLERANCE_PERCENT)
+    count = np.bincount(row[fits], minlength=len(values))
+    first_k, first_n = np.full(len(values), -1, dtype=np.int64), np.full(len(values), -1, dtype=np.int64)
+    hit_rows, first = np.unique(row[fits], return_index=True)  # n grows within a row: the first is the smallest
+    first_k[hit_rows], first_n[hit_rows] = k[fits][first].astype(np.int64), n[fits][first]
+    return first_k, first_n, count
 
 
 def pairs_unpublished(respondents_max: int, threshold: int = PUBLICATION_THRESHOLD) -> list[Pair]:

@@ -25,15 +25,14 @@ POPULATION_COLUMN = re.compile(r"folkmangd_(\d{4})_(\d{2})_(\d{2})")
 SEXES = ("män", "kvinnor")
 
 
-def read_csv_text(path: Path) -> pd.DataFrame:
+def read_csv_text(path: Path, data: bytes | None = None) -> pd.DataFrame:
     """Every cell as text, empty cells as empty strings, so the schema sees what the file holds.
 
-    Blank lines are kept as rows so that row numbers in messages match the file's lines.
+    Blank lines are kept as rows so that row numbers in messages match the file's lines. ``data``: the
+    file's bytes when the caller has read them already.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "an existing file (run 'gino fetch' first)") from None
+    if data is None:
+        data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,6 +52,13 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             raise InputError(path, f"{expected} comma-separated fields as in the header, found {found}",
                              row=int(line)) from None
         raise InputError(path, f"well-formed CSV ({detail})") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "an existing file (run 'gino fetch' first)") from None
 
 
 def as_int(text: pd.Series) -> pd.Series:

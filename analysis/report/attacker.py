@@ -27,8 +27,10 @@ data are a solution of both spaces; the rest are settled without a solve. Pure c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.feasible import Constraint, Either, Infeasible, Linear, Space, holds, keys_of
@@ -102,6 +104,16 @@ def breach(published: Space, public, target: Target, others, threshold: int) -> 
     return "narrowed" if before[0] != before[1] else ""
 
 
+def _is_size(key) -> bool:
+    return key[0] == "n"
+
+
+@functools.lru_cache(maxsize=16)
+def _exact_space(upper: tuple, constraints: tuple, truth: tuple):
+    upper_, constraints_, truth_ = dict(upper), list(constraints), dict(truth)
+    return Blocks.make(upper_, constraints_, _is_size, truth_) or Space(upper_, constraints_, truth_)
+
+
 def _unsettled(space: Space, expr, low: int, high: int) -> bool:
     """No witness yet puts ``expr`` outside ``low``–``high``."""
     seen = space.seen(expr)
@@ -113,7 +125,7 @@ class Audit:
     between them (the comparison of the years ties the two client surveys together)."""
 
     def __init__(self, surveys: dict, truth: dict, public: list[Constraint], project: list[Constraint],
-                 threshold: int, largest: dict):
+                 threshold: int, largest: dict, witnesses: "Audit | None" = None):
         self.surveys, self.truth, self.threshold = surveys, truth, threshold
         self.upper = {k: v for d, c in surveys.items() for k, v in u.upper_bounds(d, c, largest[d]).items()}
         structure = [f for d, c in surveys.items() for f in u.structure(d, c)]
@@ -125,13 +137,27 @@ class Audit:
         self.project_facts = project
         self._structure = structure
         self.published = self._space(self.public_facts + project)
+        if witnesses is not None:
+            self.inherit(witnesses)
         self._public = None
 
+    def inherit(self, other: "Audit") -> None:
+        """Keep the solutions of ``other``'s published space (an earlier plan's) that are solutions of this
+        one too as witnesses: they settle questions without solving again (only the integer program keeps
+        witnesses; an enumerated space needs none)."""
+        mine, theirs = self.published, other.published
+        if mine is theirs or not (isinstance(mine, Space) and isinstance(theirs, Space)) or list(mine.upper) != list(theirs.upper):
+            return
+        keys = list(mine.upper)
+        for row in theirs.pool:
+            point = dict(zip(keys, row))
+            if all(holds(c, point) for c in mine.constraints):
+                mine.pool = np.vstack([mine.pool, row])
+
     def _space(self, facts: list):
-        """Block by block where the shared unknowns (group sizes) are few enough to enumerate, else whole."""
-        constraints = self._structure + facts
-        return Blocks.make(self.upper, constraints, lambda k: k[0] == "n", self.truth) or \
-            Space(self.upper, constraints, self.truth)
+        """Block by block where the shared unknowns (group sizes) are few enough to enumerate, else whole
+        (the same facts again, as the public space in every round of a plan, give the space built before)."""
+        return _exact_space(tuple(self.upper.items()), tuple(self._structure + facts), tuple(self.truth.items()))
 
     @property
     def public(self):

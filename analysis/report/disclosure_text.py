@@ -35,7 +35,8 @@ skyddad uppgift säkrare än Kolada gör.
 Byggsteget *bevisar* skyddet i stället för att lita på en regel: allt som publiceras (antal, andelar med
 n, intervall som kan räknas baklänges, regionens siffror, kommunernas siffror) och allt offentligt blir
 villkor över heltal, och för varje skyddad uppgift jämförs vad som går att härleda ur det offentliga ensamt
-och ur det offentliga tillsammans med projektets publikationer (heltalsprogrammering med HiGHS). Där
+och ur det offentliga tillsammans med projektets publikationer (exakt: genom uppräkning av
+heltalslösningarna där de är få, annars med heltalsprogrammering i HiGHS). Där
 publikationerna skulle bevisa något nytt – ett antal mellan 1 och {small}, likadana svar, ett innehållet antal
 svarande snävare än Kolada anger – döljs kommunens siffra, och byggsteget väljer de färsta ytterligare
 siffror som måste döljas. Kommuner som Kolada inte redovisar ingår inte i regionens siffror, och ingen

@@ -147,11 +147,15 @@ def execute_stale(executed_dir: Path = EXECUTED_DIR, notebooks: list[Path] | Non
 
 
 def report_progress(print_line: Callable[[str], None]) -> list[Execution]:
-    """``execute_stale`` with one line per notebook; the list of executions."""
+    """``execute_stale`` with one line per notebook executed and one for those kept; the list of executions."""
     done = []
     for execution in execute_stale():
-        name = execution.source.relative_to(paths.ROOT)
-        print_line(f"  {'kept' if execution.seconds is None else 'executed':<11} {name}"
-                   + ("" if execution.seconds is None else f" ({execution.seconds:.1f} s)"))
+        if execution.seconds is not None:
+            print_line(f"  executed    {execution.source.relative_to(paths.ROOT)} ({execution.seconds:.1f} s)")
         done.append(execution)
+    kept = [e.source.stem for e in done if e.seconds is None]
+    if kept:
+        print_line(f"  kept        {len(kept)} executed notebook{'s' if len(kept) > 1 else ''} still current "
+                   f"({', '.join(kept)})" if len(kept) < len(done) else
+                   f"  kept        all {len(kept)} executed notebooks (still current)")
     return done

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 
-
 from analysis.client_surveys import indicators as client_survey
 from analysis.core.feasible import Choice, Constraint, Either, Linear
 from analysis.report import inversion, unknowns as u
@@ -77,24 +76,15 @@ def printed(k_expr, n_expr, k: int, n: int, source: str, base: int = 1) -> list[
     return [Choice((k_expr, n_expr), tuple(inversion.printed_pairs(k, n, base)), source)]
 
 
-def _counts(frame, codebook, dataset, variable, municipalities=None, roles=None) -> tuple[int, int]:
-    part = frame
-    if municipalities is not None:
-        part = part[part[codebook.identifiers["municipality"]].astype(str).isin(list(municipalities))]
-    if roles is not None:
-        part = part[u.role_group(part["role"]).isin(roles)]
-    cells = u.cell_of(part, codebook, dataset, variable)
-    return int((cells == "positive").sum()), int(cells.isin(["positive", "other"]).sum())
-
-
 def _terms(dataset, codebook, variable, municipalities=None, roles=None):
     return (u.cell_terms(dataset, codebook, variable, ["positive"], municipalities, roles),
             u.cell_terms(dataset, codebook, variable, ["positive", "other"], municipalities, roles))
 
 
-def _share_facts(dataset, frame, codebook, variable, municipalities, source, base=1, roles=None):
-    k, n = _counts(frame, codebook, dataset, variable, municipalities, roles)
-    return printed(*_terms(dataset, codebook, variable, municipalities, roles), k, n, source, base) if n else []
+def _share_facts(survey: u.Cells, variable, municipalities, source, base=1, roles=None):
+    k, n = survey.counts(variable, municipalities, roles)
+    return printed(*_terms(survey.dataset, survey.codebook, variable, municipalities, roles), k, n, source, base) \
+        if n else []
 
 
 def _respondents(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
@@ -116,28 +106,28 @@ def _respondents(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
     return out
 
 
-def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
+def _client(survey: u.Cells, plan: Plan) -> list[Constraint]:
+    dataset, frame, codebook = survey.dataset, survey.frame, survey.codebook
     out = []
     key = codebook.identifiers["municipality"]
     present = sorted(set(frame[key].astype(str)))
     for variable in client_survey.INDICATORS:
         region, base = plan.region_of(dataset, variable, present), plan.base(dataset, variable)
-        out += _share_facts(dataset, frame, codebook, variable, region, tag("region", dataset, variable, "") +
+        out += _share_facts(survey, variable, region, tag("region", dataset, variable, "") +
                             f"{NOTEBOOK_03} tbl-client-headline, tbl-client-years; {NOTEBOOK_01} tbl-data-published; "
                             f"{REPORTS} tbl-kommun-brukare (region column); {POSTERS}; {DECKS}", base)
         for m in plan.indicators.get(dataset, {}).get(variable, []):
             source = tag("indicators", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-brukare; {POSTERS} ({m}); {DECKS} ({m})"
-            k, n = _counts(frame, codebook, dataset, variable, [m])
+            k, n = survey.counts(variable, [m])
             out += [exact(u.cell_terms(dataset, codebook, variable, ["positive"], [m]), k, source),
                     exact(u.cell_terms(dataset, codebook, variable, ["other"], [m]), n - k, source)]
         rest = sorted(set(present) - set(plan.indicators.get(dataset, {}).get(variable, [])))
         if variable in plan.merged_rows.get(dataset, []) and rest:
-            out += _share_facts(dataset, frame, codebook, variable, rest,
-                                f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
+            out += _share_facts(survey, variable, rest, f"{NOTEBOOK_03} tbl-client-municipality (merged row)")
     if "travel_distance" in frame:
         for variable, categories in u.CATEGORY_ITEMS.items():
             region = plan.region_of(dataset, variable, present)
-            cells = u.cell_of(frame[frame[key].astype(str).isin(region)], codebook, dataset, variable)
+            cells = survey.cells(variable)[survey.where(region)]
             for c in (*categories, "other answers"):  # the answers; not who left it blank (that gives the total)
                 out.append(count(u.cell_terms(dataset, codebook, variable, [c], region), int((cells == c).sum()),
                                  f"{NOTEBOOK_03} tbl-client-distance, tbl-client-form, tbl-client-distance-form"))
@@ -150,41 +140,42 @@ def _client(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
                 groups.append((rest, f"{NOTEBOOK_03} tbl-client-municipality-travel (merged row)"))
             out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-resor")
             for members, source in groups:
-                part = u.cell_of(frame[frame[key].astype(str).isin(members)], codebook, dataset, variable)
-                k, n = int((part == first).sum()), int(part.isin([first, second]).sum())
+                part = survey.cells(variable)[survey.where(members)]
+                k, n = int((part == first).sum()), int(((part == first) | (part == second)).sum())
                 if n:
                     out += printed(u.cell_terms(dataset, codebook, variable, [first], members),
                                    u.cell_terms(dataset, codebook, variable, [first, second], members), k, n, source)
     return out
 
 
-def _common(frames, codebooks, plan: Plan) -> list[Constraint]:
+def _common(surveys: dict, plan: Plan) -> list[Constraint]:
     """Notebook 03's comparison of the years over the municipalities in both years' regional figures."""
-    f18, f19 = frames["client_survey_2018"], frames["client_survey_2019"]
-    key = codebooks["client_survey_2018"].identifiers["municipality"]
+    s18, s19 = surveys["client_survey_2018"], surveys["client_survey_2019"]
     out = []
     for variable in plan.common:
-        r18 = plan.region_of("client_survey_2018", variable, sorted(set(f18[key].astype(str))))
-        r19 = plan.region_of("client_survey_2019", variable, sorted(set(f19[key].astype(str))))
+        r18 = plan.region_of("client_survey_2018", variable, sorted(set(s18.municipality)))
+        r19 = plan.region_of("client_survey_2019", variable, sorted(set(s19.municipality)))
         common = sorted(set(r18) & set(r19))
-        for dataset, frame in (("client_survey_2018", f18), ("client_survey_2019", f19)):
-            out += _share_facts(dataset, frame, codebooks[dataset], variable, common, tag("common", "", variable, "")
-                                + f"{NOTEBOOK_03} tbl-client-years (same municipalities)", plan.base(dataset, variable))
+        for survey in (s18, s19):
+            out += _share_facts(survey, variable, common, tag("common", "", variable, "") +
+                                f"{NOTEBOOK_03} tbl-client-years (same municipalities)",
+                                plan.base(survey.dataset, variable))
     return out
 
 
-def _innovation(dataset, frame, codebook, plan: Plan) -> list[Constraint]:
-    roles = u.role_group(frame["role"])
+def _innovation(survey: u.Cells, plan: Plan) -> list[Constraint]:
+    dataset, codebook = survey.dataset, survey.codebook
+    roles = survey.role
     out = [exact(u.size_terms(dataset, codebook, roles=[r]), int((roles == r).sum()), f"{NOTEBOOK_02} (respondents by role)")
-           for r in sorted(roles.unique())]
+           for r in sorted(set(roles))]
     for variable in u.items(dataset, codebook):
-        out += _share_facts(dataset, frame, codebook, variable, None,
+        out += _share_facts(survey, variable, None,
                             f"{NOTEBOOK_02} tbl-innovation-aspects; {REPORTS} tbl-kommun-klimat (all respondents)")
         for r in plan.roles.get(variable, []):
-            out += _share_facts(dataset, frame, codebook, variable, None,
+            out += _share_facts(survey, variable, None,
                                 tag("roles", dataset, variable, r) + f"{NOTEBOOK_02} tbl-innovation-roles", roles=[r])
         for m in plan.climate.get(variable, []):
-            out += _share_facts(dataset, frame, codebook, variable, [m],
+            out += _share_facts(survey, variable, [m],
                                 tag("climate", dataset, variable, m) + f"{REPORTS} ({m}) tbl-kommun-klimat")
         out += reason_facts(dataset, codebook, variable, plan, f"{REPORTS} tbl-kommun-klimat")
     return out
@@ -257,13 +248,13 @@ def project_facts(frames: dict, codebooks: dict, plan: Plan, comparison=None) ->
     """Every fact the project's publications give under ``plan``, for all surveys. (Differences, their
     intervals and p-values are functions of published counts and add nothing to them.)"""
     out: list[Constraint] = []
+    surveys = {d: u.Cells(frame, codebooks[d], d) for d, frame in frames.items()}
     for dataset, frame in frames.items():
         codebook = codebooks[dataset]
         out += _respondents(dataset, frame, codebook, plan)
-        out += _innovation(dataset, frame, codebook, plan) if dataset == u.INNOVATION else \
-            _client(dataset, frame, codebook, plan)
+        out += _innovation(surveys[dataset], plan) if dataset == u.INNOVATION else _client(surveys[dataset], plan)
     if {"client_survey_2018", "client_survey_2019"} <= set(frames):
-        out += _common(frames, codebooks, plan)
+        out += _common(surveys, plan)
     if comparison is not None:
         out += _reproduction(frames, codebooks, comparison)
     return out

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.feasible import Choice, Linear, Space, holds, keys_of
-from analysis.core import disclosure
+from analysis.core.feasible import Choice, Linear, holds, keys_of
+from analysis.core import disclosure, feasible_blocks
 from analysis.report import attacker, ledger, unknowns as u
 from analysis.core.publication_plan import Plan, reason_key
 
@@ -33,6 +33,10 @@ MAX_ROUNDS = 60
 def _local(dataset, codebook, truth, public, display, municipality, variable, threshold, found=None) -> bool:
     """Whether showing ``display`` (facts about one municipality's item) breaks nothing beside what is
     public about that municipality alone."""
+    found = [t for t in (found if found is not None else attacker.targets(dataset, codebook, truth, threshold))
+             if t[0].level == "municipality" and t[0].group == municipality and t[0].item == variable]
+    if not found:  # nothing small or unanimous there: nothing to breach
+        return True
     cells = u.items(dataset, codebook)[variable]
     groups = [g for g in u.groups(dataset, codebook) if (g[0] if isinstance(g, tuple) else g) == municipality]
     keys = [("n", dataset, g) for g in groups] + [("x", dataset, variable, g, c) for g in groups for c in cells]
@@ -40,11 +44,9 @@ def _local(dataset, codebook, truth, public, display, municipality, variable, th
     inside = [f for f in public if keys_of(f) <= set(upper)]
     structure = [f for f in u.structure(dataset, codebook) if keys_of(f) <= set(upper)]
     local_truth = {k: truth[k] for k in keys}
-    published = Space(upper, structure + inside + display, local_truth)
-    public_space = Space(upper, structure + inside, local_truth)
-    found = [t for t in (found if found is not None else attacker.targets(dataset, codebook, truth, threshold))
-             if t[0].level == "municipality" and t[0].group == municipality and t[0].item == variable]
-    return not any(attacker.breach(published, lambda: public_space, t, o, threshold) for t, o in found)
+    published = feasible_blocks.space(upper, structure + inside + display, local_truth)
+    return not any(attacker.breach(published, lambda: feasible_blocks.space(upper, structure + inside, local_truth),
+                                   t, o, threshold) for t, o in found)
 
 
 def consistent(public: list, truth: dict) -> list:
@@ -67,12 +69,13 @@ def _kolada_value(public, dataset, variable, municipality) -> bool:
     return any(isinstance(f, Choice) and ("x", dataset, variable, municipality, "positive") in keys_of(f) for f in public)
 
 
-def candidates(frames: dict, codebooks: dict, public: dict, threshold: int) -> Plan:
-    """The primary plan: every figure that is safe on its own (see the module docstring)."""
+def candidates(frames: dict, codebooks: dict, public: dict, threshold: int, truths: dict | None = None) -> Plan:
+    """The primary plan: every figure that is safe on its own (see the module docstring; ``truths``: each
+    survey's ``unknowns.truth``, when known)."""
     plan = Plan()
     for dataset, frame in frames.items():
         codebook = codebooks[dataset]
-        truth = u.truth(frame, codebook, dataset)
+        truth = truths[dataset] if truths else u.truth(frame, codebook, dataset)
         present = sorted(set(frame[codebook.identifiers["municipality"]].astype(str)))
         sizes = {m: truth_size(truth, dataset, codebook, m) for m in codebook.municipalities}
         found = attacker.targets(dataset, codebook, truth, threshold)  # once per survey, filtered per candidate
@@ -157,16 +160,19 @@ def audit_groups(frames: dict) -> list[list[str]]:
     return [client] * bool(client) + [[d] for d in frames if d not in client]
 
 
-def audit_plan(frames: dict, codebooks: dict, public: dict, plan: Plan, threshold: int, comparison=None) -> list:
+def audit_plan(frames: dict, codebooks: dict, public: dict, plan: Plan, threshold: int, comparison=None,
+               earlier: dict | None = None, truths: dict | None = None) -> list:
     """``attacker.Audit`` of every group of surveys under ``plan``, each with its ``breaches`` run
-    (``comparison``: notebook 01's reproduction of the report's figures)."""
+    (``comparison``: notebook 01's reproduction of the report's figures; ``earlier``: the audits of an
+    earlier plan by group, whose solutions that still hold are kept as witnesses)."""
     facts = ledger.project_facts(frames, codebooks, plan, comparison)
     out = []
     for group in audit_groups(frames):
-        truth = {k: v for d in group for k, v in u.truth(frames[d], codebooks[d], d).items()}
+        truth = {k: v for d in group for k, v in
+                 (truths[d] if truths else u.truth(frames[d], codebooks[d], d)).items()}
         mine = [f for f in facts if {k[1] for k in keys_of(f)} <= set(group)]
         audit = attacker.Audit({d: codebooks[d] for d in group}, truth, [f for d in group for f in public[d]], mine,
-                               threshold, {d: 2 * len(frames[d]) + 10 for d in group})
+                               threshold, {d: 2 * len(frames[d]) + 10 for d in group}, (earlier or {}).get(tuple(group)))
         audit.breaches = audit.run()
         out.append(audit)
     return out
@@ -209,7 +215,7 @@ def _needed(audit: attacker.Audit, breach: dict, threshold: int) -> list[tuple]:
         if breach["item"] == "respondents":  # a size: its derivation may run through any item
             space = audit._space(audit.public_facts + everything + [f for k in trial for f in by_key[k]])
         else:
-            space = Space(upper, base + [f for k in trial for f in by_key[k] if near(f)], truth)
+            space = feasible_blocks.space(upper, base + [f for k in trial for f in by_key[k] if near(f)], truth)
         if attacker.breach(space, lambda: audit.public, target[0], target[1], threshold):
             needed = trial
     return needed
@@ -252,14 +258,16 @@ def audited_plan(frames: dict, codebooks: dict, public: dict, threshold: int,
     """The plan with no breach: primary candidates, then secondary hiding until the audit passes (one
     figure per breach and round, only the surveys whose plan changed audited again). Returns the plan,
     the final audits and a log line per hidden figure."""
-    public = {d: consistent(facts, u.truth(frames[d], codebooks[d], d)) for d, facts in public.items()}
-    plan = candidates(frames, codebooks, public, threshold)
+    truths = {d: u.truth(frames[d], codebooks[d], d) for d in frames}
+    public = {d: consistent(facts, truths[d]) for d, facts in public.items()}
+    plan = candidates(frames, codebooks, public, threshold, truths)
     log: list[str] = []
     audits: dict[tuple, attacker.Audit] = {}
     dirty = [tuple(g) for g in audit_groups(frames)]
     for _ in range(MAX_ROUNDS):
         for group in dirty:
-            audits[group] = audit_plan({d: frames[d] for d in group}, codebooks, public, plan, threshold, comparison)[0]
+            audits[group] = audit_plan({d: frames[d] for d in group}, codebooks, public, plan, threshold, comparison,
+                                       audits, truths)[0]
         breaches = [(g, b) for g, a in audits.items() for b in a.breaches.to_dict("records")]
         if not breaches:
             return plan, list(audits.values()), log

@@ -96,6 +96,25 @@ def render_log() -> Path:
     return paths.ROOT / ".quarto" / "gino-render.log"
 
 
+def run_quarto(args: list[str], cwd: Path, env: dict, print_line: Callable[[str], None], verbose: bool = False,
+               append: bool = False) -> None:
+    """Run Quarto with its output in ``render_log()`` (``append``: after the earlier runs'), printed in full
+    only when it fails (then ``CalledProcessError``); ``verbose``: its output as it comes."""
+    if verbose:
+        subprocess.run(args, cwd=cwd, env=env, check=True)
+        return
+    log_path = render_log()
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("a" if append else "w", encoding="utf-8") as log:
+        start = log.tell()
+        done = subprocess.run(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if done.returncode:
+        with log_path.open(encoding="utf-8", errors="replace") as log:
+            log.seek(start)
+            print_line(log.read().rstrip())
+        raise subprocess.CalledProcessError(done.returncode, args)
+
+
 def render_report(print_line: Callable[[str], None], verbose: bool = False) -> None:
     """After the build and the checks: the pre-render step, then ``quarto render`` unless the site is
     provably current; without Quarto, one line on installing it. Quarto's own output goes to
@@ -118,19 +137,10 @@ def render_report(print_line: Callable[[str], None], verbose: bool = False) -> N
         return
     forget()
     env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable), PRERENDERED_VARIABLE: "1"}
-    if verbose:
-        subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, check=True)
-    else:
-        log_path = render_log()
+    if not verbose:
         print_line(f"report: rendering with Quarto {quarto_version(quarto)} (its output: "
-                   f"{log_path.relative_to(paths.ROOT)})")
-        log_path.parent.mkdir(exist_ok=True)
-        with log_path.open("w", encoding="utf-8") as log:
-            done = subprocess.run([quarto, "render"], cwd=paths.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  check=False)
-        if done.returncode:
-            print_line(log_path.read_text(encoding="utf-8", errors="replace").rstrip())
-            raise subprocess.CalledProcessError(done.returncode, [quarto, "render"])
+                   f"{render_log().relative_to(paths.ROOT)})")
+    run_quarto([quarto, "render"], paths.ROOT, env, print_line, verbose)
     record(fingerprint)
     outputs = ", ".join(f"_site/{name}" for name in REPORT_OUTPUTS)
     print_line(f"report: rendered {outputs} and the notebooks' pages ({time.perf_counter() - started:.0f} s)")

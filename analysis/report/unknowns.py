@@ -44,9 +44,9 @@ def groups(dataset: str, codebook: Codebook) -> list:
 
 def items(dataset: str, codebook: Codebook) -> dict[str, tuple]:
     """The items published by sub-group, with their cells (``blank`` last)."""
-    if dataset == INNOVATION:
-        a = innovation.aspects(codebook)
-        return {v: (*ANSWER_CELLS, "blank") for v in [*a["state_variable"], *a["importance_variable"]]}
+    if dataset == INNOVATION:  # the aspects' state and importance variables (``innovation.aspects``)
+        state = [v.name for v in codebook.block("state")]
+        return {v: (*ANSWER_CELLS, "blank") for v in [*state, *(s.replace("state_", "importance_", 1) for s in state)]}
     out = {v: (*ANSWER_CELLS, "blank") for v in client_survey.INDICATORS}
     if any(v.name == "travel_distance" for v in codebook.variables):
         out.update({v: (*cats, "other answers", "blank") for v, cats in CATEGORY_ITEMS.items()})
@@ -76,15 +76,46 @@ def group_of(frame: pd.DataFrame, codebook: Codebook, dataset: str) -> pd.Series
     return pd.Series(list(zip(key, role_group(frame["role"]))), index=frame.index)
 
 
+class Cells:
+    """One survey's respondents as arrays, each computed once: municipality codes, role groups (the
+    innovation survey) and every item's cells (``cell_of``)."""
+
+    def __init__(self, frame: pd.DataFrame, codebook: Codebook, dataset: str):
+        self.frame, self.codebook, self.dataset = frame, codebook, dataset
+        self.municipality = frame[codebook.identifiers["municipality"]].astype(str).to_numpy()
+        self.role = role_group(frame["role"]).to_numpy() if dataset == INNOVATION else None
+        self._cells: dict[str, np.ndarray] = {}
+
+    def cells(self, variable: str) -> np.ndarray:
+        if variable not in self._cells:
+            self._cells[variable] = cell_of(self.frame, self.codebook, self.dataset, variable).to_numpy()
+        return self._cells[variable]
+
+    def where(self, municipalities=None, roles=None) -> np.ndarray:
+        """The respondents of ``municipalities`` (None: all) and ``roles`` (None: all)."""
+        keep = np.ones(len(self.municipality), dtype=bool)
+        if municipalities is not None:
+            keep &= np.isin(self.municipality, list(municipalities))
+        if roles is not None:
+            keep &= np.isin(self.role, list(roles))
+        return keep
+
+    def counts(self, variable: str, municipalities=None, roles=None) -> tuple[int, int]:
+        """Positive and substantive answers (k, n) to ``variable`` among the given respondents."""
+        c = self.cells(variable)[self.where(municipalities, roles)]
+        return int((c == "positive").sum()), int(((c == "positive") | (c == "other")).sum())
+
+
 def truth(frame: pd.DataFrame, codebook: Codebook, dataset: str) -> dict:
     """The true value of every unknown of one survey (zero where a group has nobody)."""
     from collections import Counter
 
+    survey = Cells(frame, codebook, dataset)
     group = list(group_of(frame, codebook, dataset))
     sizes = Counter(group)
     out = {("n", dataset, g): int(sizes.get(g, 0)) for g in groups(dataset, codebook)}
     for variable, cells in items(dataset, codebook).items():
-        counts = Counter(zip(group, cell_of(frame, codebook, dataset, variable)))
+        counts = Counter(zip(group, survey.cells(variable)))
         for g in groups(dataset, codebook):
             for c in cells:
                 out[("x", dataset, variable, g, c)] = int(counts.get((g, c), 0))

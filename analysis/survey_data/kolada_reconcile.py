@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from analysis.public_data.kolada import ITEM_KPIS
@@ -46,29 +47,58 @@ def allowed_interval(of_ten: int, rounding: str) -> tuple[Fraction, Fraction]:
 
 def _shares(states, with_dont_know: bool, low: Fraction, high: Fraction):
     """(min share, max share, consistent, gap, fewest non-substantive answers needed) over reachable states;
-    gap in share units (0 if consistent)."""
-    smin, smax, consistent, gap, fewest = None, None, False, None, None
-    for k, n, s in states:
-        if n == 0:
-            continue
-        top = Fraction(k, n)
-        bottom = Fraction(k, n + s) if with_dont_know else top
-        smin = bottom if smin is None else min(smin, bottom)
-        smax = top if smax is None else max(smax, top)
-        if with_dont_know:
-            # some D in 0..s with low <= k/(n+D) < high
-            d_low = 0 if k < high * n else int(Fraction(k) / high - n) + 1 if high else s + 1
-            d_high = s if low == 0 else min(s, int(Fraction(k) / low - n))
-            hit = d_low <= d_high
-            if hit:
-                fewest = d_low if fewest is None else min(fewest, d_low)
-            this_gap = 0 if hit else (low - top if top < low else bottom - high)
+    gap in share units (0 if consistent). Exact: whole-number arithmetic over all states at once (fractions
+    compared by cross-multiplying), each extreme taken as a ``Fraction`` at the state that attains it."""
+    rows = np.array([x for x in states if x[1] != 0], dtype=np.int64).reshape(-1, 3)
+    if not len(rows):
+        return None, None, False, None, None
+    k, n, s = rows.T
+    below = k * low.denominator < low.numerator * n  # top = k/n < low
+    bottom_n = n + s if with_dont_know else n  # bottom = k / bottom_n
+    smin, smax = _extreme(k, bottom_n, min), _extreme(k, n, max)
+    if with_dont_know:
+        # some D in 0..s with low <= k/(n+D) < high
+        if high:
+            grown = k * high.denominator - n * high.numerator
+            d_low = np.where(grown < 0, 0, grown // max(high.numerator, 1) + 1)
         else:
-            hit = low <= top < high
-            this_gap = 0 if hit else (low - top if top < low else top - high)
-        consistent |= hit
-        gap = this_gap if gap is None else min(gap, this_gap)
-    return smin, smax, consistent, gap, fewest
+            d_low = s + 1
+        if low == 0:
+            d_high = s
+        else:
+            x = k * low.denominator - n * low.numerator  # int() of x / low.numerator: towards zero
+            d_high = np.minimum(s, np.where(x >= 0, x // low.numerator, -((-x) // low.numerator)))
+        hit = d_low <= d_high
+        fewest = int(d_low[hit].min()) if hit.any() else None
+        misses = [(_at(low, 1, k, n, i, -1) if below[i] else _at(high, -1, k, bottom_n, i, 1)) for i in _near_min(
+            np.where(below, float(low) - k / n, k / bottom_n - float(high)), ~hit)]
+    else:
+        hit = ~below & (k * high.denominator < high.numerator * n)
+        fewest = None
+        misses = [(_at(low, 1, k, n, i, -1) if below[i] else _at(high, -1, k, n, i, 1)) for i in _near_min(
+            np.where(below, float(low) - k / n, k / n - float(high)), ~hit)]
+    gap = min(misses + [0] * bool(hit.any()))  # a state that fits gives 0; a miss can lie below it
+    return smin, smax, bool(hit.any()), gap, fewest
+
+
+def _extreme(k, n, pick) -> Fraction:
+    """The smallest or largest k/n, exactly (distinct fractions of these sizes are far apart in floats)."""
+    values = k / n
+    best = values.min() if pick is min else values.max()
+    return pick(Fraction(int(k[i]), int(n[i])) for i in np.flatnonzero(np.abs(values - best) <= 1e-9))
+
+
+def _near_min(values, where) -> list[int]:
+    """The states (among ``where``) whose value is within float error of the smallest."""
+    if not where.any():
+        return []
+    best = values[where].min()
+    return list(np.flatnonzero(where & (values <= best + 1e-9)))
+
+
+def _at(bound: Fraction, sign: int, k, n, i: int, share_sign: int) -> Fraction:
+    """``sign`` · bound + ``share_sign`` · k/n at state ``i``, exactly."""
+    return sign * bound + share_sign * Fraction(int(k[i]), int(n[i]))
 
 
 def poster_consistency(pairs: pd.DataFrame, poster: pd.DataFrame) -> pd.DataFrame:

@@ -108,3 +108,11 @@ def test_design_effect_by_hand():
     out = stats.design_effect([1, 1, 0, 0, 1, 1, 0, 0], list("aaaabbbb"))
     assert out["icc"] == pytest.approx(-1 / 3) and out["deff"] == 1.0
     assert np.isnan(stats.design_effect([1, 0], ["a", "a"])["deff"])
+
+
+def test_newcombe_in_closed_form_is_statsmodels_interval():
+    for k1, n1, k2, n2 in [(5, 12, 7, 20), (30, 48, 12, 22), (6, 8, 19, 22), (57, 66, 37, 48), (10, 30, 25, 30)]:
+        low, high = stats.newcombe(k1, n1, k2, n2)
+        expected = stats.two_proportions(k1, n1, k2, n2)
+        assert float(low) == pytest.approx(expected["ci_low"], abs=1e-12)
+        assert float(high) == pytest.approx(expected["ci_high"], abs=1e-12)

@@ -147,3 +147,25 @@ def test_changed_published_figures_rerun_only_the_comparison(fresh):
     check = gino("check", data_dir=data, extra_env=env, check=False)
     assert check.returncode == 1
     assert "published figure not reproduced: study_area_km2: published 40000" in check.stderr
+
+
+def test_the_import_scan_finds_every_module_the_parser_finds():
+    """The workflow finds a step's source files by scanning for imports; ``ast`` is the reference."""
+    import ast
+
+    from analysis import workflow
+
+    def parsed(origin: Path) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(origin.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+                names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names if a.name.startswith("analysis")}
+        return names
+
+    for path in sorted((ROOT / "analysis").rglob("*.py")):
+        scanned = set(workflow._imported_names(path.resolve()))
+        assert parsed(path) <= scanned, path
+        extra = {name for name in scanned - parsed(path) if workflow._module_path(name)}
+        assert not extra, (path, extra)

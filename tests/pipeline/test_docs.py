@@ -117,3 +117,11 @@ def test_the_notebook_count_check_catches_a_wrong_count(tmp_path, monkeypatch):
     page.write_text("told by five notebooks; executing all five notebooks (measured before 06) `2 notebooks`\n",
                     encoding="utf-8")
     assert stated_notebook_counts([page]) == [("a.md", 5)]
+
+
+def test_the_readme_states_the_verified_quarto_range():
+    """README names the oldest and newest Quarto the render was verified on (render.QUARTO_VERIFIED)."""
+    from analysis.report.render import QUARTO_VERIFIED
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert f"Quarto {QUARTO_VERIFIED[0]} to {QUARTO_VERIFIED[1]}" in text

@@ -157,12 +157,17 @@ def hidden_phrase(by_reason: dict[str, int]) -> str:
 
 
 def hidden_value(by_reason: dict[str, int], cells: int) -> dict:
+    from analysis.core.disclosure import THRESHOLD
+
     return {"hidden": sum(by_reason.values()), "cells": cells, "kolada": by_reason.get("kolada", 0),
-            "audit": by_reason.get("hidden", 0)}
+            "audit": by_reason.get("hidden", 0), "small": by_reason.get("small", 0), "threshold": THRESHOLD}
 
 
 HIDDEN_RULES = (Rule(r"för att Kolada inte redovisar dem", lambda v: v["kolada"] > 0,
                      "some cells have no Kolada value"),
+                Rule(r"färre än (\d+) svar", lambda v: v["kolada"] > 0 or v["small"] > 0,
+                     "Kolada's (or the project's) publication rule, said of the cells it hides",
+                     agrees=lambda m, v: int(m[1]) == v["threshold"]),
                 Rule(r"för att röjandeskyddet döljer dem", lambda v: v["audit"] > 0,
                      "the audit hides some cells"))
 

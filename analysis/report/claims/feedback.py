@@ -41,19 +41,25 @@ def _comparisons(facts, kommun: str) -> dict[int, pd.DataFrame]:
 
 @claim("feedback-interval-width", "how wide the 95 % intervals of the region's and the municipality's shown shares "
        "are", params=municipalities_param, constants=(95,),
-       rules=(Rule(r"alla deltagande kommuner tillsammans", lambda v: True, "the region's total (every municipality "
-                                                                            "taking part)"),
+       rules=(Rule(r"alla deltagande kommuner tillsammans", lambda v: v["all_in"],
+                   "every regional figure is over every municipality that took part"),
+              Rule(r"för regionen \(de kommuner som redovisas\)", lambda v: not v["all_in"],
+                   "some regional figure leaves out a municipality that took part"),
               Rule(r"där de visas", lambda v: v["own"] > 0, "some of the municipality's shares are shown"),
               Rule(r"inga egna", lambda v: v["own"] == 0, "none of the municipality's shares is shown")))
 def interval_width(facts, kommun: str) -> Stated:
     tables = _comparisons(facts, kommun)
     region = pd.concat([100 * (t["ci_high"] - t["ci_low"]) for t in tables.values()])
     own = pd.concat([100 * (t["own_ci_high"] - t["own_ci_low"]) for t in tables.values()]).dropna()
-    text = (f"Med så få svarande är intervallen breda: för alla deltagande kommuner tillsammans "
+    taking_part = {y: facts.survey(f"client_survey_{y}")[facts.codebook(f"client_survey_{y}").identifiers["municipality"]]
+                   .nunique() for y in tables}
+    all_in = all((t["municipalities"] == taking_part[y]).all() for y, t in tables.items())
+    whom = "för alla deltagande kommuner tillsammans" if all_in else "för regionen (de kommuner som redovisas)"
+    text = (f"Med så få svarande är intervallen breda: {whom} "
             f"{sv_number(region.min())}–{sv_number(region.max())} procentenheter")
     text += (f", för kommunens egna andelar {sv_number(own.min())}–{sv_number(own.max())} där de visas."
              if len(own) else "; kommunen har inga egna andelar som kan visas.")
-    value = {"region": [region.min(), region.max()], "own": len(own)}
+    value = {"region": [region.min(), region.max()], "own": len(own), "all_in": all_in}
     if len(own):
         value["own_range"] = [own.min(), own.max()]
     return Stated(text, value)
