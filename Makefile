@@ -71,7 +71,8 @@ feedback: fetch
 
 # The suite on two processes, each test file on one (pytest-xdist; the builds they share are made once, tests/conftest.py),
 # with Python's bytecode cache on even where PYTHONDONTWRITEBYTECODE is set: the suite starts about two hundred Python
-# processes (builds, Jupyter kernels), and each would compile pandas & co. again (docs/testing.md).
+# processes (builds, Jupyter kernels), and each would compile analysis/ (and whatever the install did not) again
+# (docs/testing.md). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 test: venv
 	GINO_MIRROR=$(MIRROR) PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
