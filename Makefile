@@ -70,7 +70,7 @@ feedback: fetch
 	@QUARTO_PYTHON=$(abspath $(PY)) $(PY) -m analysis feedback
 
 # The suite on two processes, each test file on one (pytest-xdist; the builds they share are made once, tests/conftest.py),
-# with Python's bytecode cache on even where PYTHONDONTWRITEBYTECODE is set: the suite starts about two hundred Python
+# with Python's bytecode cache on even where PYTHONDONTWRITEBYTECODE is set: the suite starts more than a hundred Python
 # processes (builds, Jupyter kernels), and each would compile analysis/ (and whatever the install did not) again
 # (docs/testing.md). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2

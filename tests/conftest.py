@@ -230,9 +230,9 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 # The slowest test files, first: under pytest-xdist (``make test``) each file runs on one worker, handed out in
 # collection order (with --no-loadscope-reorder), so these start at once, on both workers, and the many quick files
-# fill in around them. Each worker starts with two files: one the faults' chain of killed builds (its fixture makes
-# ``built``) and then the report (``reported``), the other the second region (``forte``, made meanwhile) and then the
-# feedback documents.
+# fill in around them. The workers start with two files each: the faults' chain of killed builds (its fixture makes
+# ``built``) and the second region (``forte``, made meanwhile), then the report (``reported``) and the feedback
+# documents.
 SLOWEST_FIRST = ("pipeline/test_faults.py", "pipeline/test_second_region.py", "pipeline/test_cli.py",
                  "report/test_feedback_documents.py", "pipeline/test_faults_state.py", "report/test_claims.py",
                  "pipeline/test_kolada_refresh.py", "pipeline/test_figure_determinism.py", "pipeline/test_build.py",
