@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.workflow import STEPS
-from conftest import CONFIG, clone_built, copy_committed_data, gino
+from conftest import CONFIG, ROOT, clone_built, copy_committed_data, gino
 
 STUDY = ["2417", "2418", "2421", "2422", "2425", "2462", "2463", "2481"]
 
