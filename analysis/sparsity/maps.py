@@ -8,7 +8,6 @@ titles are left to the report's captions. Every function returns a ``matplotlib.
 from __future__ import annotations
 
 import geopandas as gpd
-import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -22,6 +21,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 
 from analysis.presentation.formatting import sv_number
 from analysis.presentation.plots import OKABE_ITO, SEQUENTIAL, swedish_axis
+from analysis.sparsity.classes import density_classes
 
 MAP_FIGSIZE = (6.5, 7.2)
 NORTH_ARROW_LABEL = "N"
@@ -98,23 +98,6 @@ def _study_outline_handle(label: str) -> Line2D:
 
 
 # ---------------------------------------------------------------- (a) density choropleth
-def density_classes(values: pd.Series, k: int = 5, decimals: int = 2) -> tuple[np.ndarray, list[str]]:
-    """Quantile classes of ``values`` (mapclassify): class index per value and a Swedish label per class.
-
-    Quantiles rather than natural breaks: one regional centre alone would otherwise take a class and
-    leave a tenfold spread among sparse municipalities in one. A label gives the smallest and largest
-    value in the class ('0,22–0,80'), or the value alone.
-    """
-    bins = mapclassify.Quantiles(values.to_numpy(dtype=float), k=min(k, values.nunique())).yb
-    present, classes = np.unique(bins, return_inverse=True)  # drop classes that tied values left empty
-    labels = []
-    for c in range(len(present)):
-        low, high = values[classes == c].min(), values[classes == c].max()
-        labels.append(sv_number(low, decimals) if low == high else
-                      f"{sv_number(low, decimals)}–{sv_number(high, decimals)}")
-    return classes, labels
-
-
 def class_colours(k: int, cmap: str = DENSITY_CMAP) -> list[str]:
     """``k`` evenly spaced colours of a sequential colormap, as hex strings."""
     return [to_hex(colormaps[cmap](x)) for x in np.linspace(0.05, 0.95, k)]

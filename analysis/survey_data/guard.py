@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.survey_data.codebooks import load_codebooks, normalise
 
 SYNTHETIC_PREFIX = "syn-"
 BINARY_SUFFIXES = (".xlsx", ".xls", ".sav", ".dta", ".por")
@@ -28,6 +27,8 @@ FIXTURES = ("tests", "fixtures")
 
 
 def respondent_columns() -> set[str]:
+    from analysis.survey_data.codebooks import load_codebooks, normalise
+
     names = set()
     for codebook in load_codebooks().values():
         v = codebook.variable(codebook.identifiers["respondent"])
@@ -52,6 +53,7 @@ def tracked_files(root: Path | None = None, staged: bool = False) -> list[Path]:
 
 def violations(files: list[Path], root: Path | None = None) -> list[str]:
     """One line per file that may hold real microdata."""
+    from analysis.survey_data.codebooks import normalise
     from analysis.survey_data.export_files import read_export
 
     root = root or repository_root(paths.ROOT)
@@ -86,7 +88,13 @@ def violations(files: list[Path], root: Path | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     root = repository_root()  # the repository the hook runs in, which may be another clone
-    problems = violations(tracked_files(root, staged="--staged" in argv), root)
+    try:
+        problems = violations(tracked_files(root, staged="--staged" in argv), root)
+    except ModuleNotFoundError as missing:  # the hook ran with a Python outside the project's environment
+        print(f"error: the guard against committing real survey data needs the project's environment "
+              f"(no module {missing.name!r} in {sys.executable}); run 'make venv' in {root}, then commit again",
+              file=sys.stderr)
+        return 1
     for line in problems:
         print(f"error: {line}", file=sys.stderr)
     return 1 if problems else 0

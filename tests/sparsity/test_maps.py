@@ -58,19 +58,6 @@ def test_municipality_layer_density(layer):
     assert layer.crs.to_epsg() == 3006
 
 
-def test_density_classes_quantiles_with_swedish_labels():
-    classes, labels = maps.density_classes(pd.Series([0.5, 0.6, 1.25, 3.0, 3.5, 4.0, 5.0]), k=3)
-    assert classes.tolist() == [0, 0, 0, 1, 1, 2, 2]
-    assert labels == ["0,50–1,25", "3,00–3,50", "4,00–5,00"]
-
-
-@pytest.mark.filterwarnings("ignore:Not enough unique values")
-def test_density_classes_with_ties_keep_only_filled_classes():
-    classes, labels = maps.density_classes(pd.Series([0.5, 0.6, 1.25, 3.0, 3.0]), k=5)
-    assert classes.tolist() == [0, 0, 1, 2, 2]
-    assert labels == ["0,50–0,60", "1,25", "3,00"]  # a class holding one value shows it alone
-
-
 def test_density_map(layer):
     fig = maps.density_map(layer, STUDY, study_label="Studiekommunerna")
     assert isinstance(fig, Figure)

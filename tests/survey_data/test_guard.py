@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 from analysis.survey_data.guard import tracked_files, violations
 from conftest import ROOT
@@ -57,3 +58,29 @@ def test_pre_commit_hook_refuses_a_real_file(tmp_path):
     (repo / "brukarenkat.csv").write_text("respondent_id;kommun\nsyn-17;Malå\n", encoding="utf-8")
     git("add", "brukarenkat.csv")
     assert git("commit", "-m", "synthetic is fine").returncode == 0
+
+
+def test_pre_commit_hook_without_the_environment_says_so_in_one_line(tmp_path):
+    """Before `make venv` the hook runs the system Python, which may lack pandas: one line, and no commit."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / ".githooks", repo / ".githooks")
+    shutil.copytree(ROOT / "analysis", repo / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "config", repo / "config")
+    python = tmp_path / "bin" / "python3"  # a Python that finds no third-party package
+    python.parent.mkdir()
+    python.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
+    python.chmod(0o755)
+    env = {**os.environ, "PATH": f"{python.parent}:{os.environ['PATH']}", "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    env.pop("PYTHONPATH", None)
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, capture_output=True, text=True)
+    git("init", "-q")
+    git("config", "core.hooksPath", ".githooks")
+    (repo / "notes.txt").write_text("x\n", encoding="utf-8")
+    git("add", "notes.txt")
+    result = git("commit", "-m", "before make venv")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("error: the guard against committing real survey data needs the "
+                                            "project's environment (no module ")
+    assert len(result.stderr.strip().splitlines()) == 1
