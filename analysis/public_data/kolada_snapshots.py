@@ -15,11 +15,13 @@ instead of surviving from an older one.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.core.errors import InputError
 from analysis.public_data.catalog import Snapshot, load_catalog
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: the no-op build imports neither pandas nor numpy
+    import pandas as pd
 
 CLIENT_SURVEY_KIND = "kolada_client_survey"
 
@@ -59,6 +61,8 @@ def year_sources(entries: list[Snapshot]) -> dict[int, Snapshot]:
 
 def combine(frames: dict[str, pd.DataFrame], sources: dict[int, str]) -> pd.DataFrame:
     """Each year's values from the snapshot that supplies it (``sources``: year -> snapshot id); pure."""
+    import pandas as pd
+
     parts = [frames[snapshot_id][frames[snapshot_id]["year"] == year] for year, snapshot_id in sources.items()]
     out = pd.concat(parts, ignore_index=True) if parts else next(iter(frames.values())).iloc[0:0]
     return out.sort_values(["kpi_id", "kommun_kod", "year", "gender"]).reset_index(drop=True)

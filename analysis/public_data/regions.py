@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from analysis.core import paths
 from analysis.core.errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: the no-op build imports neither pandas nor numpy
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Region:
     def members(self, kommun_codes: pd.Series) -> pd.Series:
         """Boolean mask over ``kommun_codes`` (4-digit strings) for membership of this region."""
         if self.all:
+            import pandas as pd
+
             return pd.Series(True, index=kommun_codes.index)
         return kommun_codes.isin(self.kommuner) | kommun_codes.str[:2].isin(self.lan)
 
@@ -148,6 +153,8 @@ def load_regions(path: Path | None = None, known_kommuner: set[str] | None = Non
 
 def membership(config: RegionConfig, kommun_codes: pd.Series) -> pd.DataFrame:
     """Long table (region_id, region_name, kommun_kod) of every configured region's members."""
+    import pandas as pd
+
     rows = []
     codes = kommun_codes.sort_values().reset_index(drop=True)
     for region in config.regions.values():

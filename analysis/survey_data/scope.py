@@ -7,8 +7,6 @@ it reproduces the GINO study, whatever study region is configured.
 
 from __future__ import annotations
 
-import pandas as pd
-
 import csv
 from pathlib import Path
 
@@ -44,8 +42,8 @@ def configured_municipalities(dataset: str, known_names: dict[str, str] | None =
     if region.kommuner and not (region.lan or region.all):
         codes = sorted(region.kommuner)
     else:
-        members = pd.read_csv(paths.processed("region_members.csv"), dtype=str)  # a build output
-        codes = sorted(members.loc[members["region_id"] == region.id, "kommun_kod"])
+        with paths.processed("region_members.csv").open(encoding="utf-8", newline="") as f:  # a build output
+            codes = sorted(r["kommun_kod"] for r in csv.DictReader(f) if r["region_id"] == region.id)
     return {code: names.get(code, code) for code in codes}
 
 

@@ -120,6 +120,15 @@ def test_noop_build_does_no_work(second_build):
     assert {p: p.stat().st_mtime_ns for p in (data / "processed").iterdir()} == before
 
 
+def test_a_noop_build_imports_neither_pandas_nor_numpy(second_build):
+    """The no-op build is what every `make report` and Quarto pre-render starts with: half a second, not one."""
+    _, data, env = second_build
+    imports = gino("build", data_dir=data, extra_env={**env, "PYTHONPROFILEIMPORTTIME": "1"}).stderr
+    modules = {line.rsplit("|", 1)[1].strip() for line in imports.splitlines() if line.startswith("import time:")}
+    assert "analysis.workflow" in modules  # the profile was taken
+    assert {"pandas", "numpy"} & modules == set()
+
+
 def test_touching_a_raw_file_without_change_reruns_nothing(fresh):
     data, _, env = fresh
     raw = data / "raw" / "scb" / "markanvandning_kommun_2015_hektar.csv"
