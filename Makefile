@@ -35,11 +35,16 @@ $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	mkdir -p $(VENV)/etc/ipython && cp config/jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
 	touch $(STAMP)
 
+# Packages left out of the lock: jsonschema imports rfc3987-syntax when present, which builds a lark grammar (1.5 s)
+# in every process that imports nbformat (each notebook run, Quarto's and the tests'); without it jsonschema only
+# skips checking RFC 3987 strings, which no notebook holds.
+NOT_INSTALLED := rfc3987-syntax lark
+
 # Renew requirements.lock from pyproject.toml (needs uv: `pip install uv`); then `make venv` installs it.
 lock:
 	@command -v $(UV) >/dev/null 2>&1 || { echo "error: 'make lock' needs uv on PATH (pip install uv), or run 'make lock UV=/path/to/uv'" >&2; exit 1; }
 	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
-	  --generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
+	  --generate-hashes --custom-compile-command "make lock" $(addprefix --no-emit-package ,$(NOT_INSTALLED)) --quiet -o $(LOCK)
 
 # The mirror is only read for snapshots missing from data/raw.
 fetch: venv
