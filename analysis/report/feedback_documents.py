@@ -56,7 +56,7 @@ def qmd_notebook(path: Path):
     return nb
 
 
-def execute(document: Document, kommun: str | None, timeout: int = 600):
+def execute(document: Document, kommun: str | None, timeout: int = 600, kernel=None):
     """The executed notebook of ``document`` for ``kommun`` (None: the region), in memory.
 
     The parameter is injected as ``quarto render -P kommun:<code>`` does: papermill adds a cell after
@@ -69,7 +69,7 @@ def execute(document: Document, kommun: str | None, timeout: int = 600):
     if kommun is not None:
         nb = parameterize_notebook(nb, {"kommun": int(kommun)}, kernel_name="python3", language="python")
     who = f"kommun {kommun}" if kommun else "the region"
-    run_cells(nb, document.path.parent, timeout, where=f"{document.path.relative_to(paths.ROOT)} for {who}")
+    run_cells(nb, document.path.parent, timeout, where=f"{document.path.relative_to(paths.ROOT)} for {who}", kernel=kernel)
     return nb
 
 
@@ -150,16 +150,17 @@ class Executed:
     problems: list[str]
 
 
-def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) -> Executed:
-    """Execute one document for one municipality (or the region) and read its tables back for the
-    disclosure check (``plan_problems``); a failing cell is a problem line, not an exception."""
+def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int, kernel=None) -> Executed:
+    """Execute one document for one municipality (or the region), in a kernel of its own or in ``kernel``
+    (``notebooks.shared_kernel``), and read its tables back for the disclosure check (``plan_problems``);
+    a failing cell is a problem line, not an exception."""
     import time
 
     document = next(d for d in DOCUMENTS if d.stem == stem)
     where = f"{document.path.relative_to(paths.ROOT)} for {name}"
     started = time.perf_counter()
     try:
-        nb = execute(document, kommun)
+        nb = execute(document, kommun, kernel=kernel)
     except GinoError as exc:
         return Executed(stem, kommun, name, time.perf_counter() - started, [], [], [str(exc)])
     markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
@@ -175,18 +176,33 @@ def execute_and_check(stem: str, kommun: str | None, name: str, threshold: int) 
     return Executed(stem, kommun, name, time.perf_counter() - started, markdown_tables(nb), markdown, problems)
 
 
+def execute_in_one_kernel(stem: str, targets: list[tuple[str | None, str]], threshold: int) -> list[Executed]:
+    """``execute_and_check`` of one document for each (kommun, name) of ``targets``, one after another in one
+    kernel, as Quarto's daemon renders them (namespace cleared between them, imports kept)."""
+    from analysis.report.notebooks import shared_kernel
+
+    document = next(d for d in DOCUMENTS if d.stem == stem)
+    with shared_kernel(document.path.parent) as kernel:
+        return [execute_and_check(stem, kommun, name, threshold, kernel=kernel) for kommun, name in targets]
+
+
 def execute_all(workers: int = 2):
     """Execute every document for every municipality (and the region where it applies), ``workers``
-    at a time in separate processes; yields an ``Executed`` per document as each finishes."""
+    processes at a time, each running its share of one document's municipalities in one kernel; yields an
+    ``Executed`` per document, a process's share at a time."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from analysis.core.disclosure import THRESHOLD
 
-    targets = sorted({(job.document.stem, job.kommun, job.name) for job in jobs()},
-                     key=lambda t: ([d.stem for d in DOCUMENTS].index(t[0]), t[1] or ""))
+    workers = max(1, workers)
+    shares = []
+    for document in DOCUMENTS:
+        targets = sorted({(job.kommun, job.name) for job in jobs() if job.document.stem == document.stem},
+                         key=lambda t: t[0] or "")
+        shares += [(document.stem, targets[i::workers]) for i in range(workers) if targets[i::workers]]
     context = multiprocessing.get_context("spawn")  # a clean interpreter per worker, whatever the caller imported
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(execute_and_check, stem, kommun, name, THRESHOLD) for stem, kommun, name in targets]
+        futures = [pool.submit(execute_in_one_kernel, stem, targets, THRESHOLD) for stem, targets in shares]
         for future in as_completed(futures):
-            yield future.result()
+            yield from future.result()

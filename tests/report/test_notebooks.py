@@ -87,3 +87,21 @@ def test_notebook_executes_without_errors_or_warnings(path, reported):
     for cell in labelled:
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
         assert len(images) == 1, f"{path.name}: {options(cell)['label']} shows {len(images)} figures"
+
+
+def test_a_shared_kernel_keeps_imports_but_no_names_between_notebooks(tmp_path):
+    """The feedback documents run one after another in one kernel (as Quarto's daemon runs them): a name the
+    first defined must not reach the second, a module it imported stays imported, and the cells are as given."""
+    from analysis.core.errors import GinoError
+    from analysis.report.notebooks import run_cells, shared_kernel
+
+    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys, json\nleft_over = 1")])
+    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint('json' in sys.modules)")])
+    third = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("left_over")])
+    with shared_kernel(tmp_path) as kernel:
+        run_cells(first, tmp_path, kernel=kernel)
+        run_cells(second, tmp_path, kernel=kernel)
+        with pytest.raises(GinoError, match="NameError: name 'left_over' is not defined"):
+            run_cells(third, tmp_path, where="third", kernel=kernel)
+    assert [c.source for c in second.cells] == ["import sys\nprint('json' in sys.modules)"]
+    assert second.cells[0].outputs[0]["text"] == "True\n"
