@@ -69,3 +69,23 @@ def test_every_document_admits_exactly_the_quarto_releases_it_was_verified_on():
     sources = [(ROOT / "reports" / "index.qmd").read_text(encoding="utf-8"),
                *(d.path.read_text(encoding="utf-8") for d in feedback_jobs.DOCUMENTS)]
     assert not any(".callout" in text for text in sources), "a callout in a Typst document: use display.notice"
+
+
+def test_no_document_cell_ends_in_a_bare_value():
+    """A cell whose last line is a value gives an execute_result, which Quarto's HTML stamps with the kernel's
+    execution count (``data-execution_count``). Quarto keeps a document's kernel between renders (``daemon`` in
+    _quarto.yml): the article's from one render to the next, a feedback document's from one municipality to the
+    next, so the count, and with it the HTML, would depend on what ran before. Values are shown with ``show(...)``."""
+    import ast
+
+    documents = [ROOT / "reports" / "index.qmd", *sorted((ROOT / "reports" / "feedback").glob("*.qmd"))]
+    bare = []
+    for document in documents:
+        for cell in CELL.findall(document.read_text(encoding="utf-8")):
+            body = ast.parse(cell).body
+            last = body[-1] if body else None
+            if isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Name)
+                                                   and last.value.func.id in {"show", "print", "display"}):
+                bare.append(f"{document.relative_to(ROOT)}: {ast.unparse(last)[:70]}")
+    assert len(documents) >= 4
+    assert bare == [], "end these cells with show(...):\n" + "\n".join(bare)
