@@ -12,6 +12,9 @@ from pathlib import Path
 from analysis.core import paths
 from analysis.core.errors import GinoError
 
+# Run first in a shared kernel: the previous notebook's names and figures go, its imported modules stay.
+CLEAR_KERNEL = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
+
 
 def notebook_paths() -> list[Path]:
     return sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
@@ -57,7 +60,7 @@ def run_cells(notebook, workdir: Path, timeout: int = 600, where: Path | str = "
     import nbformat
 
     if kernel is not None:
-        notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"))
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(CLEAR_KERNEL))
     with tempfile.TemporaryDirectory(prefix="gino-kernel-") as sockets:
         client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3", km=kernel,
                                          config=_kernel_config(sockets), record_timing=False,

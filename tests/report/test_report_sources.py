@@ -84,8 +84,9 @@ def test_no_document_cell_ends_in_a_bare_value():
         for cell in CELL.findall(document.read_text(encoding="utf-8")):
             body = ast.parse(cell).body
             last = body[-1] if body else None
-            if isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Name)
-                                                   and last.value.func.id in {"show", "print", "display"}):
+            call = last.value if isinstance(last, ast.Expr) else None
+            if call is not None and not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                                         and call.func.id in {"show", "print", "display"}):
                 bare.append(f"{document.relative_to(ROOT)}: {ast.unparse(last)[:70]}")
     assert len(documents) >= 4
     assert bare == [], "end these cells with show(...):\n" + "\n".join(bare)
