@@ -195,10 +195,10 @@ def execute_all(workers: int = 2):
 
     from analysis.core.disclosure import THRESHOLD
 
-    workers = max(1, workers)
+    workers, every_job = max(1, workers), jobs()
     shares = []
     for document in DOCUMENTS:
-        targets = sorted({(job.kommun, job.name) for job in jobs() if job.document.stem == document.stem},
+        targets = sorted({(job.kommun, job.name) for job in every_job if job.document.stem == document.stem},
                          key=lambda t: t[0] or "")
         shares += [(document.stem, targets[i::workers]) for i in range(workers) if targets[i::workers]]
     context = multiprocessing.get_context("spawn")  # a clean interpreter per worker, whatever the caller imported

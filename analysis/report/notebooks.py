@@ -36,13 +36,11 @@ def shared_kernel(workdir: Path):
     """A kernel started in ``workdir`` in which several notebooks run one after another (``run_cells(...,
     kernel=)``), as Quarto's execution daemon keeps one kernel for the renders of one document: each run
     begins with ``%reset -f``, so only the imported modules carry over (about 3 s a document saved)."""
-    import nbclient
-    import nbformat
+    from jupyter_client import AsyncKernelManager  # the kind nbclient starts for itself
     from jupyter_core.utils import run_sync
 
     with tempfile.TemporaryDirectory(prefix="gino-kernel-") as sockets:
-        manager = nbclient.NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3",
-                                          config=_kernel_config(sockets)).create_kernel_manager()
+        manager = AsyncKernelManager(kernel_name="python3", config=_kernel_config(sockets))
         run_sync(manager.start_kernel)(cwd=str(workdir))
         try:
             yield manager

@@ -2,8 +2,8 @@
 
 The rule is mapclassify's ``Quantiles`` (scipy's ``scoreatpercentile`` at k equal steps, repeated breaks
 dropped, a value in the first class whose upper break is at least the value), written out here because
-importing mapclassify loads scipy.stats and scikit-learn: 2 s in every notebook kernel and every build that
-draws a map. ``tests/sparsity/test_classes.py`` holds the two rules to the same classes.
+importing mapclassify loads scipy.stats and scikit-learn: 2 s in every notebook kernel and feedback document
+that draws a map. ``tests/sparsity/test_classes.py`` holds the two rules to the same classes.
 """
 
 from __future__ import annotations

@@ -40,16 +40,22 @@ def test_guard_rules(tmp_path):
     ]
 
 
+def hooked_git(repo, env):
+    """``git`` in a new repository at ``repo`` with the pre-commit hook installed (as `make venv` does)."""
+    env = {**env, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, capture_output=True, text=True)  # noqa: E731
+    git("init", "-q")
+    git("config", "core.hooksPath", ".githooks")
+    return git
+
+
 def test_pre_commit_hook_refuses_a_real_file(tmp_path):
     """In a repository with the hook installed (as `make venv` does), committing real respondent ids fails."""
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / ".githooks", repo / ".githooks")
     (repo / ".venv").symlink_to(ROOT / ".venv")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}
-    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, capture_output=True, text=True)
-    git("init", "-q")
-    git("config", "core.hooksPath", ".githooks")
+    git = hooked_git(repo, os.environ)
     (repo / "brukarenkat.csv").write_text("respondent_id;kommun\n17;Malå\n", encoding="utf-8")
     git("add", "brukarenkat.csv")
     result = git("commit", "-m", "oops")
@@ -70,12 +76,9 @@ def test_pre_commit_hook_without_the_environment_says_so_in_one_line(tmp_path):
     python.parent.mkdir()
     python.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
     python.chmod(0o755)
-    env = {**os.environ, "PATH": f"{python.parent}:{os.environ['PATH']}", "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {**os.environ, "PATH": f"{python.parent}:{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
-    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, capture_output=True, text=True)
-    git("init", "-q")
-    git("config", "core.hooksPath", ".githooks")
+    git = hooked_git(repo, env)
     (repo / "notes.txt").write_text("x\n", encoding="utf-8")
     git("add", "notes.txt")
     result = git("commit", "-m", "before make venv")
