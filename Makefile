@@ -1,6 +1,9 @@
 # One command from clone to report: `make report`; the whole test suite: `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV   := .venv
+# The environment; VENV (on the command line or in the environment) puts it elsewhere. Outside the project
+# a render is several seconds faster: Quarto walks every file under the project, the environment's too, a
+# few times per render (docs/report.md, "Where the time goes").
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
@@ -17,11 +20,13 @@ venv: $(STAMP) hooks
 # The pre-commit hook refuses real survey microdata (analysis/survey_data/guard.py); local to this clone.
 hooks:
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
+	@if [ -d .git ] && [ "$$(git config gino.python)" != "$(abspath $(PY))" ]; then git config gino.python "$(abspath $(PY))"; fi
 
 # The environment is installed exactly from requirements.lock (versions and hashes for Python 3.11 on Linux),
 # with uv when it is on PATH (much faster), with pip otherwise. `make lock` renews the lock after pyproject.toml changed.
 $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
+	@if [ -e "$(VENV)" ] && [ ! -f "$(VENV)/pyvenv.cfg" ]; then echo "error: VENV=$(VENV) exists and is not a Python environment (no pyvenv.cfg), so 'make venv' will not replace it; choose a new or an environment's directory" >&2; exit 1; fi
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
 	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \

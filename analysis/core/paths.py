@@ -103,10 +103,15 @@ def copy_committed_data(dest: Path) -> Path:
     return dest
 
 
-def copy_repository(dest: Path) -> Path:
+def copy_repository(dest: Path, venv: str = "link") -> Path:
     """A copy of the working tree as git would hold it (tracked and untracked-but-not-ignored files,
     modification times kept, so make sees the environment as current), made a git repository of its
-    own, with the repository's ``.venv`` linked in: tests and benchmarks render in such copies."""
+    own, with the repository's ``.venv`` in it: tests and benchmarks render in such copies.
+
+    ``venv``: ``"link"``, a symbolic link to it (quick; Quarto does not follow it); ``"tree"``, its
+    directories made anew with hard links to its files (symbolic ones across file systems), which
+    Quarto walks as it walks a user's ``.venv`` (docs/report.md); ``"none"``, no ``.venv`` (run make
+    with ``VENV`` set)."""
     import shutil
     import subprocess
 
@@ -116,7 +121,14 @@ def copy_repository(dest: Path) -> Path:
         if (ROOT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name)
-    (dest / ".venv").symlink_to(ROOT / ".venv")
+    if venv == "link":
+        (dest / ".venv").symlink_to(ROOT / ".venv")
+    elif venv == "tree":
+        if subprocess.run(["cp", "-al", ROOT / ".venv", dest / ".venv"], capture_output=True).returncode:
+            shutil.rmtree(dest / ".venv", ignore_errors=True)
+            subprocess.run(["cp", "-as", ROOT / ".venv", dest / ".venv"], check=True)
+    elif venv != "none":
+        raise ValueError(f"venv: 'link', 'tree' or 'none', not {venv!r}")
     for command in (["init", "-q"], ["add", "-A"],
                     ["-c", "user.name=copy", "-c", "user.email=copy@example.org", "commit", "-q", "--no-verify",
                      "-m", "copy"]):

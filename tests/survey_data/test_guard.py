@@ -87,3 +87,19 @@ def test_pre_commit_hook_without_the_environment_says_so_in_one_line(tmp_path):
     assert result.stderr.strip().startswith("error: the guard against committing real survey data needs the "
                                             "project's environment (no module ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_pre_commit_hook_finds_an_environment_kept_outside_the_project(tmp_path):
+    """`make VENV=DIR venv` records DIR's Python in git config (gino.python), where the hook looks first."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / ".githooks", repo / ".githooks")
+    shutil.copytree(ROOT / "analysis", repo / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "config", repo / "config")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    git = hooked_git(repo, env)
+    git("config", "gino.python", str(ROOT / ".venv" / "bin" / "python"))  # no .venv in the repository
+    (repo / "brukarenkat.csv").write_text("respondent_id;kommun\n17;Malå\n", encoding="utf-8")
+    git("add", "brukarenkat.csv")
+    result = git("commit", "-m", "oops")
+    assert result.returncode != 0
+    assert "brukarenkat.csv, row 2, column 'respondent_id': a respondent id without the 'syn-' prefix" in result.stderr

@@ -1,0 +1,52 @@
+"""The environment's place is a Makefile variable: `make VENV=DIR ...`, or VENV in the environment (which
+Quarto's pre-render `make prerender` inherits). Outside the project, Quarto has fewer files to walk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dry_run(target: str, *args: str, env: dict | None = None) -> str:
+    done = subprocess.run(["make", "-n", "--no-print-directory", target, *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, check=True)
+    return done.stdout
+
+
+def test_the_environment_can_live_outside_the_project(tmp_path):
+    venv = tmp_path / "gino-venv"
+    assert f"{venv}/bin/python -m analysis report" in dry_run("report", f"VENV={venv}")
+    # plain `quarto render` runs `make prerender` (not dry-run here: its recipe calls make, which -n runs):
+    # VENV exported in the shell reaches every target the same way
+    assert f"{venv}/bin/python -m analysis fetch" in dry_run("fetch", env={"VENV": str(venv)})
+    assert ".venv/bin/python -m analysis report" in dry_run("report", env={"VENV": ".venv"})
+
+
+def test_make_venv_never_replaces_a_directory_that_is_not_an_environment(tmp_path):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine", encoding="utf-8")
+    done = subprocess.run(["make", "--no-print-directory", "venv", f"VENV={precious}"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[0] == (
+        f"error: VENV={precious} exists and is not a Python environment (no pyvenv.cfg), so 'make venv' will not "
+        "replace it; choose a new or an environment's directory")
+    assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in precious.iterdir()) == ["keep.txt"]
+
+
+def test_a_copy_can_hold_the_environment_as_a_users_directory_does(tmp_path):
+    """benchmarks/report.py times a copy whose .venv is a real directory tree (Quarto walks those, not links)."""
+    from analysis.core.paths import copy_repository
+
+    root = copy_repository(tmp_path / "repo", venv="tree")
+    venv = root / ".venv"
+    assert venv.is_dir() and not venv.is_symlink() and not (venv / "lib").is_symlink()
+    done = subprocess.run([str(venv / "bin" / "python"), "-c", "import sys, pandas; print(sys.prefix)"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(venv)
+    assert not (copy_repository(tmp_path / "bare", venv="none") / ".venv").exists()
