@@ -1,8 +1,8 @@
 # One command from clone to report: `make report`; the whole test suite: `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # The environment; VENV (on the command line or in the environment) puts it elsewhere. Outside the project
-# a render is several seconds faster: Quarto walks every file under the project, the environment's too, a
-# few times per render (docs/report.md, "Where the time goes").
+# a render is about 10 s faster: Quarto walks every directory under the project, the environment's too,
+# a few times per render (docs/report.md, "Where the environment lives").
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)

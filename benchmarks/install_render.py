@@ -68,12 +68,13 @@ def measure_quarto(data: Path, tmp: Path) -> None:
         say("== quarto render: skipped: quarto not on PATH")
         record("quarto render", "skipped: quarto not on PATH")
         return
-    # Rendered in a copy of the working tree, so nothing is written into the repository.
-    say("== quarto render (in a copy of the working tree; the copy's .venv links to the repository's)")
-    copy = tmp / "render"
-    shutil.copytree(ROOT, copy, symlinks=True, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "__pycache__", ".pytest_cache", "processed", ".state", "_site", "_freeze"))
-    (copy / ".venv").symlink_to(ROOT / ".venv")
+    # Rendered in a copy of the working tree, so nothing is written into the repository; its .venv a
+    # directory tree like a user's, which Quarto walks (a link it would not: docs/report.md).
+    say("== quarto render (in a copy of the working tree; its .venv a tree of links to the repository's files)")
+    sys.path.insert(0, str(ROOT))
+    from analysis.core.paths import copy_repository
+
+    copy = copy_repository(tmp / "render", venv="tree")
     env = {**os.environ, "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY}
     proc, wall = timed_run([quarto, "render"], cwd=copy, env=env)
     if proc.returncode != 0:
