@@ -1,9 +1,13 @@
 # One command from clone to report: `make report`; the whole test suite: `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-# The environment; VENV (on the command line or in the environment) puts it elsewhere. Outside the project
-# a render is about 10 s faster: Quarto walks every directory under the project, the environment's too,
-# a few times per render (docs/report.md, "Where the environment lives").
-VENV   ?= .venv
+# The environment: .venv, or `make VENV=DIR` (GINO_VENV=DIR in the environment, which a plain `quarto render`'s
+# pre-render `make` inherits). Outside the project a render is about 10 s faster: Quarto walks every directory
+# under the project, the environment's too, a few times per render (docs/report.md, "Where the environment lives").
+VENV   := $(if $(GINO_VENV),$(GINO_VENV),.venv)
+override VENV := $(patsubst ~/%,$(HOME)/%,$(VENV))
+ifneq ($(words $(VENV)),1)
+$(error VENV (or GINO_VENV) must be one directory without spaces, not '$(VENV)')
+endif
 PY     := $(VENV)/bin/python
 MIRROR ?= $(if $(GINO_MIRROR),$(GINO_MIRROR),../shared/data)
 STAMP  := $(VENV)/.installed
@@ -27,7 +31,7 @@ hooks:
 $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
 	@if [ -e "$(VENV)" ] && [ ! -f "$(VENV)/pyvenv.cfg" ]; then echo "error: VENV=$(VENV) exists and is not a Python environment (no pyvenv.cfg), so 'make venv' will not replace it; choose a new or an environment's directory" >&2; exit 1; fi
-	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	rm -rf "$(VENV)" && $(PYTHON) -m venv "$(VENV)"
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
 	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \
 	  $(PY) -m pip install --quiet -e '.[test]'; \

@@ -137,3 +137,9 @@ class Bench:
         if proc.returncode != 0:
             raise RuntimeError(f"gino {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         return Ran(wall, proc.stdout, proc.stderr)
+
+
+def without_make_settings(environ: dict) -> dict:
+    """The environment without what would choose another environment for the copy's make (an exported
+    GINO_VENV, or a VENV passed down from a make that started this script)."""
+    return {key: value for key, value in environ.items() if key not in ("GINO_VENV", "MAKEFLAGS", "MAKELEVEL")}

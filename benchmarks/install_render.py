@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from common import PY, ROOT, last_line, record, say, secs, timed_run
+from common import PY, ROOT, last_line, record, say, secs, timed_run, without_make_settings
 
 
 def measure_install(tmp: Path) -> None:
@@ -75,7 +75,7 @@ def measure_quarto(data: Path, tmp: Path) -> None:
     from analysis.core.paths import copy_repository
 
     copy = copy_repository(tmp / "render", venv="tree")
-    env = {**os.environ, "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY}
+    env = {**without_make_settings(os.environ), "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY}
     proc, wall = timed_run([quarto, "render"], cwd=copy, env=env)
     if proc.returncode != 0:
         record("quarto render", f"FAILED after {secs(wall)}: {last_line(proc.stderr)}")

@@ -11,8 +11,8 @@ Targets (issue 24, 2 cores): cold `make report` after a build <= 35 s; after one
 The machine's load average is printed beside every figure (the machine is shared): a loaded machine
 slows every figure. So is the CPU time (user + system) of every process the command waited for: on a
 quiet machine the wall time is about that, less what ran two at a time (the notebooks' kernels). ``--log DIR`` keeps each run's output with the seconds since its start on every line,
-to see where the time goes. ``--venv-outside``: the copy has no ``.venv`` and make runs with ``VENV``
-set to the repository's environment, as after `make VENV=DIR report` (docs/report.md).
+to see where the time goes. ``--venv-outside``: the copy has no ``.venv`` and make runs with ``GINO_VENV``
+set to a copy of the repository's environment beside it, as after `make VENV=DIR report` (docs/report.md).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.core.paths import copy_repository  # noqa: E402
+from analysis.core.paths import copy_repository, link_tree  # noqa: E402
+from common import without_make_settings  # noqa: E402
 
 EXECUTED = re.compile(r"^\s+executed\s+(notebooks/\S+)", re.MULTILINE)
 KEPT = re.compile(r"^\s+kept\s+(?:all )?(\d+) executed notebook", re.MULTILINE)
@@ -91,10 +92,10 @@ def run_once(run: int, log_dir: Path | None, venv_outside: bool) -> list[str]:
     try:
         root = copy_repository(tmp / "repo", venv="none" if venv_outside else "tree")
         data = tmp / "data"
-        env = {**os.environ, "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root),
+        env = {**without_make_settings(os.environ), "GINO_DATA_DIR": str(data), "PYTHONPATH": str(root),
                "GINO_MIRROR": os.environ.get("GINO_MIRROR", str(ROOT.parent / "shared" / "data"))}
-        if venv_outside:
-            env["VENV"] = str(ROOT / ".venv")
+        if venv_outside:  # a copy of the environment, so that no make in the copy can replace the repository's
+            env["GINO_VENV"] = str(link_tree(ROOT / ".venv", tmp / "venv"))
         env.pop("QUARTO_PYTHON", None)  # the Makefile sets it to the project's Python
         shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("processed", ".state", "private"))
         (data / "processed").mkdir(exist_ok=True)

@@ -108,10 +108,9 @@ def copy_repository(dest: Path, venv: str = "link") -> Path:
     modification times kept, so make sees the environment as current), made a git repository of its
     own, with the repository's ``.venv`` in it: tests and benchmarks render in such copies.
 
-    ``venv``: ``"link"``, a symbolic link to it (quick; Quarto does not follow it); ``"tree"``, its
-    directories made anew with hard links to its files (symbolic ones across file systems), which
-    Quarto walks as it walks a user's ``.venv`` (docs/report.md); ``"none"``, no ``.venv`` (run make
-    with ``VENV`` set)."""
+    ``venv``: ``"link"``, a symbolic link to it (quick; Quarto does not follow it); ``"tree"``, a
+    ``link_tree`` of it, which Quarto walks as it walks a user's ``.venv`` (docs/report.md); ``"none"``,
+    no ``.venv`` (run make with ``VENV`` set)."""
     import shutil
     import subprocess
 
@@ -124,13 +123,23 @@ def copy_repository(dest: Path, venv: str = "link") -> Path:
     if venv == "link":
         (dest / ".venv").symlink_to(ROOT / ".venv")
     elif venv == "tree":
-        if subprocess.run(["cp", "-al", ROOT / ".venv", dest / ".venv"], capture_output=True).returncode:
-            shutil.rmtree(dest / ".venv", ignore_errors=True)
-            subprocess.run(["cp", "-as", ROOT / ".venv", dest / ".venv"], check=True)
+        link_tree(ROOT / ".venv", dest / ".venv")
     elif venv != "none":
         raise ValueError(f"venv: 'link', 'tree' or 'none', not {venv!r}")
     for command in (["init", "-q"], ["add", "-A"],
                     ["-c", "user.name=copy", "-c", "user.email=copy@example.org", "commit", "-q", "--no-verify",
                      "-m", "copy"]):
         subprocess.run(["git", *command], cwd=dest, check=True, capture_output=True)
+    return dest
+
+
+def link_tree(source: Path, dest: Path) -> Path:
+    """``source``'s directories made anew at ``dest`` with hard links to its files (symbolic links across
+    file systems): a copy of an environment in seconds, whose files are replaced, never written in place."""
+    import shutil
+    import subprocess
+
+    if subprocess.run(["cp", "-al", source, dest], capture_output=True).returncode:
+        shutil.rmtree(dest, ignore_errors=True)
+        subprocess.run(["cp", "-as", source, dest], check=True)
     return dest

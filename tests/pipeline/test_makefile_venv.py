@@ -1,4 +1,4 @@
-"""The environment's place is a Makefile variable: `make VENV=DIR ...`, or VENV in the environment (which
+"""The environment's place is a Makefile variable: `make VENV=DIR ...`, or GINO_VENV in the environment (which
 Quarto's pre-render `make prerender` inherits). Outside the project, Quarto has fewer files to walk."""
 
 from __future__ import annotations
@@ -8,11 +8,19 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# What a make that started the suite (`make VENV=DIR test`) would pass down, and the settings themselves.
+MAKE_SETTINGS = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "VENV", "GINO_VENV")
+
+
+def make(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in MAKE_SETTINGS}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**clean, **(env or {})})
 
 
 def dry_run(target: str, *args: str, env: dict | None = None) -> str:
-    done = subprocess.run(["make", "-n", "--no-print-directory", target, *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, check=True)
+    done = make("-n", target, *args, env=env)
+    assert done.returncode == 0, done.stderr
     return done.stdout
 
 
@@ -20,23 +28,33 @@ def test_the_environment_can_live_outside_the_project(tmp_path):
     venv = tmp_path / "gino-venv"
     assert f"{venv}/bin/python -m analysis report" in dry_run("report", f"VENV={venv}")
     # plain `quarto render` runs `make prerender` (not dry-run here: its recipe calls make, which -n runs):
-    # VENV exported in the shell reaches every target the same way
-    assert f"{venv}/bin/python -m analysis fetch" in dry_run("fetch", env={"VENV": str(venv)})
-    assert ".venv/bin/python -m analysis report" in dry_run("report", env={"VENV": ".venv"})
+    # GINO_VENV exported in the shell reaches every target the same way
+    assert f"{venv}/bin/python -m analysis fetch" in dry_run("fetch", env={"GINO_VENV": str(venv)})
+    # a VENV exported for some other project is not ours
+    assert "\n.venv/bin/python -m analysis fetch" in "\n" + dry_run("fetch", env={"VENV": str(venv)})
+    # a "~/" the shell left unexpanded (zsh's VENV=~/x, or a quoted one) means the home directory
+    assert f"{Path.home()}/venvs/gino/bin/python -m analysis fetch" in dry_run("fetch", "VENV=~/venvs/gino")
+
+
+def test_an_environment_path_make_cannot_handle_is_refused_in_one_line(tmp_path):
+    for bad in (f"{tmp_path}/my env", ""):
+        done = make("-n", "fetch", f"VENV={bad}")
+        assert done.returncode != 0
+        [line] = done.stderr.strip().splitlines()
+        assert line.endswith(f"*** VENV (or GINO_VENV) must be one directory without spaces, not '{bad}'.  Stop.")
 
 
 def test_make_venv_never_replaces_a_directory_that_is_not_an_environment(tmp_path):
     precious = tmp_path / "notes"
     precious.mkdir()
     (precious / "keep.txt").write_text("mine", encoding="utf-8")
-    done = subprocess.run(["make", "--no-print-directory", "venv", f"VENV={precious}"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = make("venv", f"VENV={precious}")
     assert done.returncode != 0
     assert done.stderr.splitlines()[0] == (
         f"error: VENV={precious} exists and is not a Python environment (no pyvenv.cfg), so 'make venv' will not "
         "replace it; choose a new or an environment's directory")
-    assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in precious.iterdir()) == ["keep.txt"]
+    assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_copy_can_hold_the_environment_as_a_users_directory_does(tmp_path):

@@ -95,7 +95,12 @@ def test_pre_commit_hook_finds_an_environment_kept_outside_the_project(tmp_path)
     shutil.copytree(ROOT / ".githooks", repo / ".githooks")
     shutil.copytree(ROOT / "analysis", repo / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "config", repo / "config")
+    python = tmp_path / "bin" / "python3"  # what the hook would run without the recorded one: fails
+    python.parent.mkdir()
+    python.write_text("#!/bin/sh\necho 'the system python3 was run' >&2\nexit 3\n")
+    python.chmod(0o755)
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env["PATH"] = f"{python.parent}:{env['PATH']}"
     git = hooked_git(repo, env)
     git("config", "gino.python", str(ROOT / ".venv" / "bin" / "python"))  # no .venv in the repository
     (repo / "brukarenkat.csv").write_text("respondent_id;kommun\n17;Malå\n", encoding="utf-8")
