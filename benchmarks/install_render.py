@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from analysis.core.paths import copy_repository
 from common import PY, ROOT, last_line, record, say, secs, timed_run, without_make_settings
 
 
@@ -71,9 +72,6 @@ def measure_quarto(data: Path, tmp: Path) -> None:
     # Rendered in a copy of the working tree, so nothing is written into the repository; its .venv a
     # directory tree like a user's, which Quarto walks (a link it would not: docs/report.md).
     say("== quarto render (in a copy of the working tree; its .venv a tree of links to the repository's files)")
-    sys.path.insert(0, str(ROOT))
-    from analysis.core.paths import copy_repository
-
     copy = copy_repository(tmp / "render", venv="tree")
     env = {**without_make_settings(os.environ), "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY}
     proc, wall = timed_run([quarto, "render"], cwd=copy, env=env)

@@ -110,7 +110,7 @@ def copy_repository(dest: Path, venv: str = "link") -> Path:
 
     ``venv``: ``"link"``, a symbolic link to it (quick; Quarto does not follow it); ``"tree"``, a
     ``link_tree`` of it, which Quarto walks as it walks a user's ``.venv`` (docs/report.md); ``"none"``,
-    no ``.venv`` (run make with ``VENV`` set)."""
+    no ``.venv`` (run make with ``GINO_VENV`` set)."""
     import shutil
     import subprocess
 
