@@ -19,7 +19,10 @@ UV_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode,)
 
 .PHONY: venv lock hooks report feedback build fetch check synthesize prerender test clean
 
+# An environment serves the clone that installed it (its editable install of analysis points there): in another
+# clone the notebooks' and Quarto's kernels would import that clone's code (tools/environment_owner.py, 50 ms).
 venv: $(STAMP) hooks
+	@$(PY) -P tools/environment_owner.py "$(CURDIR)" "$(VENV)"
 
 # The pre-commit hook refuses real survey microdata (analysis/survey_data/guard.py); local to this clone.
 hooks:
@@ -67,7 +70,7 @@ check: build
 
 # Quarto's pre-render step: the incremental build, then the notebooks whose inputs changed are executed
 # into reports/notebooks/ (what Quarto renders and embeds), and stale frozen article results dropped.
-# Under `gino report`, which has just done all that, nothing is started (not even Python: about a second).
+# Under `gino report`, which has just done all that, only the environment is checked (the pipeline's start is a second).
 prerender: venv
 	@if [ "$$GINO_PRERENDERED" = 1 ]; then echo "pre-render: done by 'gino report' just before Quarto started"; \
 	else $(MAKE) --no-print-directory build && $(PY) -m analysis prerender; fi

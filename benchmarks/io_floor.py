@@ -26,6 +26,8 @@ from analysis.public_data.sources import (read_areas, read_grid_layer, read_komm
                               read_population, read_published_facts, read_tatorter)
 from analysis.survey_data.published import read_published_survey_figures
 from analysis.survey_data.loading import load_survey
+from analysis.public_data import kolada_snapshots
+from analysis.public_data.kolada import read_groups, read_kpi_definitions, read_kpi_values
 
 repeat = int(sys.argv[1])
 cat, settings, surveys = load_catalog(), load_settings(), load_survey_settings()
@@ -45,6 +47,10 @@ def readers():
         read_grid_layer(cat["population_grid"].path, layer)
     for dataset, file in surveys.files.items():
         load_survey(file, codebooks[dataset])
+    kolada_snapshots.client_survey_values(verify=False)
+    read_kpi_values(paths.raw("kolada/ifo_nyckeltal_region10_2014_2022.csv"))
+    read_groups(paths.raw("kolada/kommungrupper.csv"))
+    read_kpi_definitions(paths.raw("kolada/kpi_definitioner_ifo.csv"))
     read_published_facts(paths.published_dir() / "region_facts.csv")
     read_published_survey_figures(paths.published_dir() / "survey_figures.csv")
 

@@ -68,3 +68,40 @@ def test_a_copy_can_hold_the_environment_as_a_users_directory_does(tmp_path):
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(venv)
     assert not (copy_repository(tmp_path / "bare", venv="none") / ".venv").exists()
+
+
+def test_an_environment_installed_for_another_clone_is_refused_in_one_line(tmp_path):
+    """A copy of the repository holding the repository's environment (its editable install points here) is
+    another clone sharing one environment: its kernels would run this repository's code."""
+    from analysis.core.paths import copy_repository
+
+    clone = copy_repository(tmp_path / "clone", venv="tree")
+    settled = {key: value for key, value in os.environ.items() if key not in (*MAKE_SETTINGS, "PYTHONPATH")}
+    done = subprocess.run(["make", "--no-print-directory", "venv"], cwd=clone, capture_output=True, text=True,
+                          env=settled)
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[0] == (
+        f"error: the environment .venv imports analysis from {ROOT}, not from this clone ({clone}): it was "
+        "installed for another clone. Give each clone its own environment (make VENV=DIR ...), or reinstall "
+        "this one for this clone: rm .venv/.installed && make venv")
+    assert (clone / ".venv" / "pyvenv.cfg").is_file()  # refused, nothing removed
+    # PYTHONPATH naming the clone (the tests' and benchmarks' copies) makes its kernels import its code
+    again = subprocess.run(["make", "--no-print-directory", "venv"], cwd=clone, capture_output=True, text=True,
+                           env={**settled, "PYTHONPATH": str(clone)})
+    assert again.returncode == 0, again.stderr
+
+
+def test_an_environment_whose_clone_is_gone_is_named_so(monkeypatch, capsys):
+    import importlib.util
+    import runpy
+
+    tool = runpy.run_path(str(ROOT / "tools" / "environment_owner.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert tool["main"](str(ROOT), "/srv/venvs/gino") == 1
+    assert capsys.readouterr().err == (
+        f"error: the environment /srv/venvs/gino imports analysis from nowhere (not installed, or its clone is "
+        f"gone), not from this clone ({ROOT}): it was installed for another clone. Give each clone its own "
+        "environment (make VENV=DIR ...), or reinstall this one for this clone: rm /srv/venvs/gino/.installed "
+        "&& make VENV=/srv/venvs/gino venv\n")
+    monkeypatch.undo()
+    assert tool["main"](str(ROOT), ".venv") == 0  # this repository's own environment

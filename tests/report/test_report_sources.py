@@ -23,6 +23,8 @@ def test_quarto_project_lists_existing_documents():
 
     project = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert project["lang"] == "sv"
+    # anchored at the project's root: Quarto searches an unanchored glob in every directory under it (docs/report.md)
+    assert project["project"]["resources"] and all(glob.startswith("/") for glob in project["project"]["resources"])
     checked = read_project(ROOT)
     assert checked.problems == []
     assert [p.name for p in checked.documents] == ["index.qmd"]
