@@ -1,8 +1,8 @@
 # One command from clone to report: `make report`; the whole test suite: `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # The environment: .venv, or `make VENV=DIR` (GINO_VENV=DIR in the environment, which a plain `quarto render`'s
-# pre-render `make` inherits). Outside the project a render is about 10 s faster: Quarto walks every directory
-# under the project, the environment's too, a few times per render (docs/report.md, "Where the environment lives").
+# pre-render `make` inherits). Outside the project a render is about 10 s faster from Quarto 1.8 on, which walks
+# every directory under the project, the environment's too, a few times per render (docs/report.md).
 VENV   := $(if $(GINO_VENV),$(GINO_VENV),.venv)
 override VENV := $(patsubst ~/%,$(HOME)/%,$(VENV))
 ifneq ($(words $(VENV)),1)
@@ -17,15 +17,20 @@ UV     ?= uv
 # and then every command would compile its imports again, so uv compiles at install there (as pip always does).
 UV_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode,)
 
-.PHONY: venv lock hooks report feedback build fetch check synthesize prerender test clean
+.PHONY: venv owner lock hooks report feedback build fetch check synthesize prerender test clean
 
 # An environment serves the clone that installed it (its editable install of analysis points there): in another
-# clone the notebooks' and Quarto's kernels would import that clone's code (tools/environment_owner.py, 50 ms).
-venv: $(STAMP) hooks
-	@$(PY) -P tools/environment_owner.py "$(CURDIR)" "$(VENV)"
+# clone the notebooks' and Quarto's kernels would run that clone's code. Checked from notebooks/, where a kernel
+# starts, before an environment is used or replaced (tools/environment_owner.py, 50 ms).
+OWNER_CHECK = (cd notebooks && '$(abspath $(PY))' -P ../tools/environment_owner.py '$(VENV)')
+
+venv: owner hooks
+
+owner: $(STAMP)
+	@$(OWNER_CHECK)
 
 # The pre-commit hook refuses real survey microdata (analysis/survey_data/guard.py); local to this clone.
-hooks:
+hooks: owner
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
 	@if [ -d .git ] && [ "$$(git config gino.python)" != "$(abspath $(PY))" ]; then git config gino.python "$(abspath $(PY))"; fi
 
@@ -34,6 +39,7 @@ hooks:
 $(STAMP): pyproject.toml $(LOCK) config/jupyter/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: Python >= 3.11 is needed (found: '$(PYTHON)'); install it or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
 	@if [ -e "$(VENV)" ] && [ ! -f "$(VENV)/pyvenv.cfg" ]; then echo "error: VENV=$(VENV) exists and is not a Python environment (no pyvenv.cfg), so 'make venv' will not replace it; choose a new or an environment's directory" >&2; exit 1; fi
+	@if [ -f "$(STAMP)" ] && [ -x "$(PY)" ]; then $(OWNER_CHECK); fi
 	rm -rf "$(VENV)" && $(PYTHON) -m venv "$(VENV)"
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
 	  echo "note: $(LOCK) is for Python 3.11; installing unpinned versions from pyproject.toml instead (they may differ from the tested ones)"; \

@@ -73,7 +73,8 @@ def measure_quarto(data: Path, tmp: Path) -> None:
     # directory tree like a user's, which Quarto walks (a link it would not: docs/report.md).
     say("== quarto render (in a copy of the working tree; its .venv a tree of links to the repository's files)")
     copy = copy_repository(tmp / "render", venv="tree")
-    env = {**without_make_settings(os.environ), "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY}
+    env = {**without_make_settings(os.environ), "GINO_DATA_DIR": str(data), "QUARTO_PYTHON": PY,
+           "PYTHONPATH": str(copy)}  # the copy's analysis/, not the editable install's (tools/environment_owner.py)
     proc, wall = timed_run([quarto, "render"], cwd=copy, env=env)
     if proc.returncode != 0:
         record("quarto render", f"FAILED after {secs(wall)}: {last_line(proc.stderr)}")

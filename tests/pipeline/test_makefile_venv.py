@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,31 +78,58 @@ def test_an_environment_installed_for_another_clone_is_refused_in_one_line(tmp_p
 
     clone = copy_repository(tmp_path / "clone", venv="tree")
     settled = {key: value for key, value in os.environ.items() if key not in (*MAKE_SETTINGS, "PYTHONPATH")}
-    done = subprocess.run(["make", "--no-print-directory", "venv"], cwd=clone, capture_output=True, text=True,
-                          env=settled)
-    assert done.returncode != 0
-    assert done.stderr.splitlines()[0] == (
-        f"error: the environment .venv imports analysis from {ROOT}, not from this clone ({clone}): it was "
-        "installed for another clone. Give each clone its own environment (make VENV=DIR ...), or reinstall "
-        "this one for this clone: rm .venv/.installed && make venv")
-    assert (clone / ".venv" / "pyvenv.cfg").is_file()  # refused, nothing removed
+    refusal = (f"error: the environment .venv was installed for the clone in {ROOT} (its editable install of "
+               f"analysis points there), not for this one ({clone}), so the notebooks' and Quarto's kernels would "
+               "run that clone's code: give each clone its own environment (make VENV=DIR ..., or GINO_VENV=DIR), "
+               "or reinstall this one for this clone: rm .venv/.installed && make venv "
+               '(docs/report.md, "One environment per clone")')
+
+    def make_venv(**env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "--no-print-directory", "venv"], cwd=clone, capture_output=True, text=True,
+                              env={**settled, **env}, timeout=120)
+
+    # an empty PYTHONPATH entry puts the working directory first: the clone's root for make, notebooks/ for a kernel
+    for python_path in (None, ":/nowhere", "."):
+        done = make_venv(**({"PYTHONPATH": python_path} if python_path else {}))
+        assert done.returncode != 0, python_path
+        assert done.stderr.splitlines()[0] == refusal, python_path
+    assert subprocess.run(["git", "config", "gino.python"], cwd=clone, capture_output=True).returncode != 0
+    # a newer pyproject.toml makes the environment out of date: still not replaced for this clone
+    (clone / "pyproject.toml").write_text((clone / "pyproject.toml").read_text(encoding="utf-8") + "\n",
+                                          encoding="utf-8")
+    done = make_venv()
+    assert done.returncode != 0 and done.stderr.splitlines()[0] == refusal
+    assert "-m venv" not in done.stdout and (clone / ".venv" / "pyvenv.cfg").is_file()
     # PYTHONPATH naming the clone (the tests' and benchmarks' copies) makes its kernels import its code
-    again = subprocess.run(["make", "--no-print-directory", "venv"], cwd=clone, capture_output=True, text=True,
-                           env={**settled, "PYTHONPATH": str(clone)})
+    (clone / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(clone / "pyproject.toml", ns=((ROOT / "pyproject.toml").stat().st_atime_ns,
+                                         (ROOT / "pyproject.toml").stat().st_mtime_ns))
+    again = make_venv(PYTHONPATH=str(clone))
     assert again.returncode == 0, again.stderr
 
 
-def test_an_environment_whose_clone_is_gone_is_named_so(monkeypatch, capsys):
-    import importlib.util
+def test_each_way_an_environment_can_miss_this_clone_has_its_own_line(monkeypatch, tmp_path):
     import runpy
 
     tool = runpy.run_path(str(ROOT / "tools" / "environment_owner.py"))
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    assert tool["main"](str(ROOT), "/srv/venvs/gino") == 1
-    assert capsys.readouterr().err == (
-        f"error: the environment /srv/venvs/gino imports analysis from nowhere (not installed, or its clone is "
-        f"gone), not from this clone ({ROOT}): it was installed for another clone. Give each clone its own "
-        "environment (make VENV=DIR ...), or reinstall this one for this clone: rm /srv/venvs/gino/.installed "
-        "&& make VENV=/srv/venvs/gino venv\n")
-    monkeypatch.undo()
-    assert tool["main"](str(ROOT), ".venv") == 0  # this repository's own environment
+    problem, clone = tool["problem"], tool["CLONE"]
+    assert clone == ROOT and problem(ROOT / "analysis", ".venv") is None
+    assert problem(None, "/srv/gino") == (
+        "error: the environment /srv/gino cannot import analysis (its editable install points at a clone that was "
+        f"moved or deleted, or there is none): reinstall it for this clone ({ROOT}): rm /srv/gino/.installed && "
+        "make VENV=/srv/gino venv")
+    site = tmp_path / "lib" / "site-packages"
+    assert problem(site / "analysis", ".venv") == (
+        f"error: the environment .venv holds a copy of analysis installed without -e ({site / 'analysis'}), not "
+        f"this clone's code ({ROOT}): reinstall it for this clone: rm .venv/.installed && make venv")
+    monkeypatch.setenv("PYTHONPATH", f"/elsewhere:{tmp_path}")
+    assert problem(tmp_path / "analysis", ".venv") == (
+        f"error: PYTHONPATH (entry {str(tmp_path)!r}) makes Python import analysis from {tmp_path}, not from this "
+        f"clone ({ROOT}), so the notebooks' kernels would run that code: unset PYTHONPATH, or put {ROOT} first")
+
+
+def test_this_repositorys_environment_passes_the_check_as_a_kernel_would_run_it():
+    settled = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-P", "../tools/environment_owner.py", ".venv"],
+                          cwd=ROOT / "notebooks", capture_output=True, text=True, env=settled)
+    assert (done.returncode, done.stderr) == (0, "")
