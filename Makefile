@@ -21,18 +21,25 @@ UV_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode,)
 
 # An environment serves the clone that installed it (its editable install of analysis points there): in another
 # clone the notebooks' and Quarto's kernels would run that clone's code. Checked from notebooks/, where a kernel
-# starts, before an environment is used or replaced (tools/environment_owner.py, 50 ms).
-OWNER_CHECK = (cd notebooks && '$(abspath $(PY))' -P ../tools/environment_owner.py '$(VENV)')
+# starts, before an environment is used or replaced (tools/environment_owner.py, 50 ms). No path is quoted into
+# the commands: a clone's path may hold a quote or a '$'.
+REMAKE      = rm $(VENV)/.installed && $(if $(filter .venv,$(VENV)),make venv,make VENV=$(VENV) venv)
+OWNER_CHECK = if [ ! -x $(PY) ]; then echo "error: the environment $(VENV) has no Python that runs ($(PY); an upgrade of the Python it was made with does that): $(REMAKE)" >&2; exit 1; fi; \
+  if [ ! -d notebooks ]; then echo "error: notebooks/ is missing from this clone; restore it: git checkout -- notebooks" >&2; exit 1; fi; \
+  (cd ./notebooks && $(if $(filter /%,$(PY)),$(PY),../$(PY)) -P ../tools/environment_owner.py $(VENV))
 
-venv: owner hooks
-
-owner: $(STAMP)
-	@$(OWNER_CHECK)
+# The guard first, so that a refused environment still leaves it installed.
+venv: hooks owner
 
 # The pre-commit hook refuses real survey microdata (analysis/survey_data/guard.py); local to this clone.
-hooks: owner
+hooks:
 	@if [ -d .git ] && [ "$$(git config core.hooksPath)" != ".githooks" ]; then git config core.hooksPath .githooks && echo "installed the pre-commit guard against committing real survey data (.githooks/pre-commit)"; fi
-	@if [ -d .git ] && [ "$$(git config gino.python)" != "$(abspath $(PY))" ]; then git config gino.python "$(abspath $(PY))"; fi
+
+# The hook runs the guard with this Python once it is known to be this clone's (then .venv's, then python3).
+owner: export GINO_PYTHON_PATH := $(abspath $(PY))
+owner: $(STAMP)
+	@$(OWNER_CHECK)
+	@if [ -d .git ] && [ "$$(git config gino.python)" != "$$GINO_PYTHON_PATH" ]; then git config gino.python "$$GINO_PYTHON_PATH"; fi
 
 # The environment is installed exactly from requirements.lock (versions and hashes for Python 3.11 on Linux),
 # with uv when it is on PATH (much faster), with pip otherwise. `make lock` renews the lock after pyproject.toml changed.

@@ -1,14 +1,14 @@
 """Check that an environment runs this clone's code. `make` runs it before it uses or replaces an environment,
-from ``notebooks/`` (where a notebook's kernel starts): ``cd notebooks && VENV/bin/python -P
+from ``notebooks/`` (where a notebook's kernel starts): ``cd ./notebooks && VENV/bin/python -P
 ../tools/environment_owner.py VENV``.
 
 `make venv` installs ``analysis`` in the environment as an editable package pointing at the clone that ran it.
 In another clone sharing that environment (``GINO_VENV`` exported in a shell profile, or ``make VENV=DIR`` from
-two clones), the commands started in the clone's root import its own ``analysis/``, but the Jupyter kernels of
-the notebooks and of Quarto, which start in ``notebooks/`` or ``reports/``, import the other clone's: a report
-made from two versions of the code, or ``No module named 'analysis'`` once that clone is gone. ``-P`` keeps
-this script's folder off ``sys.path``; ``PYTHONPATH`` counts, as in a kernel (the tests' and benchmarks'
-copies of the repository set it to the copy).
+two clones), ``python -m analysis`` started in the clone's root (what make runs) imports its own ``analysis/``,
+but the Jupyter kernels of the notebooks and of Quarto, which start in ``notebooks/`` or ``reports/``, and the
+environment's ``gino`` command import the other clone's: a report made from two versions of the code, or
+``No module named 'analysis'`` once that clone is gone. ``-P`` keeps this script's folder off ``sys.path``;
+``PYTHONPATH`` counts, as in a kernel (the tests' and benchmarks' copies of the repository set it to the copy).
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def test_an_environment_installed_for_another_clone_is_refused_in_one_line(tmp_p
     another clone sharing one environment: its kernels would run this repository's code."""
     from analysis.core.paths import copy_repository
 
-    clone = copy_repository(tmp_path / "clone", venv="tree")
+    clone = copy_repository(tmp_path / "it's $HOME, a clone", venv="tree")  # no path is quoted into a command
     settled = {key: value for key, value in os.environ.items() if key not in (*MAKE_SETTINGS, "PYTHONPATH")}
     refusal = (f"error: the environment .venv was installed for the clone in {ROOT} (its editable install of "
                f"analysis points there), not for this one ({clone}), so the notebooks' and Quarto's kernels would "
@@ -93,7 +93,9 @@ def test_an_environment_installed_for_another_clone_is_refused_in_one_line(tmp_p
         done = make_venv(**({"PYTHONPATH": python_path} if python_path else {}))
         assert done.returncode != 0, python_path
         assert done.stderr.splitlines()[0] == refusal, python_path
-    assert subprocess.run(["git", "config", "gino.python"], cwd=clone, capture_output=True).returncode != 0
+    config = subprocess.run(["git", "config", "--get-regexp", "core.hookspath|gino.python"], cwd=clone,
+                            capture_output=True, text=True).stdout
+    assert config == "core.hookspath .githooks\n"  # the guard installed all the same; the Python not recorded
     # a newer pyproject.toml makes the environment out of date: still not replaced for this clone
     (clone / "pyproject.toml").write_text((clone / "pyproject.toml").read_text(encoding="utf-8") + "\n",
                                           encoding="utf-8")
@@ -106,6 +108,15 @@ def test_an_environment_installed_for_another_clone_is_refused_in_one_line(tmp_p
                                          (ROOT / "pyproject.toml").stat().st_mtime_ns))
     again = make_venv(PYTHONPATH=str(clone))
     assert again.returncode == 0, again.stderr
+    recorded = subprocess.run(["git", "config", "gino.python"], cwd=clone, capture_output=True, text=True).stdout
+    assert recorded == f"{clone}/.venv/bin/python\n"
+    # a Python that no longer runs (the Python it was made with upgraded away): one line, not the shell's 'not found'
+    (clone / ".venv" / "bin" / "python.new").symlink_to(tmp_path / "gone" / "python3.11")
+    (clone / ".venv" / "bin" / "python.new").replace(clone / ".venv" / "bin" / "python")  # never write a link in place
+    done = make_venv(PYTHONPATH=str(clone))
+    assert done.returncode != 0 and done.stderr.splitlines()[0] == (
+        "error: the environment .venv has no Python that runs (.venv/bin/python; an upgrade of the Python it was "
+        "made with does that): rm .venv/.installed && make venv")
 
 
 def test_each_way_an_environment_can_miss_this_clone_has_its_own_line(monkeypatch, tmp_path):
